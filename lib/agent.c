@@ -1,0 +1,272 @@
+/* agent.c - lh_agent_main(): from argv and the OCF environment to an exit code.
+ *
+ * The one place where a result becomes the `ocf-exit-reason:` line and the exit
+ * status. Everything an agent action sees is prepared here: the parsed parameters,
+ * the deadline, probe detection, and whether a person is watching.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <lhost/codemap.h>
+#include <lhost/log.h>
+#include <lhost/ocf.h>
+
+
+typedef struct invocation {
+    const char *action;
+    GHashTable *overrides; /* parameter name -> value from --options */
+    gboolean verbose;
+    gboolean help;
+    gboolean man;
+} invocation;
+
+void lh_op_explain(const lh_op *op, const char *fmt, ...)
+{
+    g_autofree char *text = NULL;
+    va_list ap;
+
+    va_start(ap, fmt);
+    text = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    if (op->interactive) {
+        fprintf(stderr, "%s %s: %s\n", op->agent->name, op->action, text);
+    } else {
+        lh_debug("%s", text);
+    }
+}
+
+static const lh_param *find_param(const lh_agent *agent, const char *name)
+{
+    for (size_t i = 0; i < agent->n_params; i++) {
+        if (strcmp(agent->params[i].name, name) == 0) {
+            return &agent->params[i];
+        }
+    }
+    return NULL;
+}
+
+/* --logical-host lhA, --logical-host=lhA, or --logical_host lhA. */
+static gboolean parse_option(const lh_agent *agent, invocation *inv, int argc, char **argv,
+                             int *i, char **reason)
+{
+    g_autofree char *name = g_strdup(argv[*i] + 2);
+    char *equals = strchr(name, '=');
+    const char *value;
+
+    if (equals != NULL) {
+        *equals = '\0';
+        value = argv[*i] + 2 + (equals - name) + 1;
+    } else if (*i + 1 < argc) {
+        value = argv[++*i];
+    } else {
+        *reason = g_strdup_printf("option --%s needs a value", name);
+        return FALSE;
+    }
+    g_strdelimit(name, "-", '_');
+    if (find_param(agent, name) == NULL) {
+        *reason = g_strdup_printf("unknown option --%s (see --help)", argv[*i] + 2);
+        return FALSE;
+    }
+    g_hash_table_insert(inv->overrides, g_strdup(name), g_strdup(value));
+    return TRUE;
+}
+
+static gboolean parse_command_line(const lh_agent *agent, int argc, char **argv,
+                                   invocation *inv, char **reason)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "help") == 0 || strcmp(arg, "usage") == 0) {
+            inv->help = TRUE;
+        } else if (strcmp(arg, "--man") == 0) {
+            inv->man = TRUE;
+        } else if (strcmp(arg, "--verbose") == 0 || strcmp(arg, "-v") == 0) {
+            inv->verbose = TRUE;
+        } else if (g_str_has_prefix(arg, "--")) {
+            if (!parse_option(agent, inv, argc, argv, &i, reason)) {
+                return FALSE;
+            }
+        } else if (inv->action == NULL) {
+            inv->action = arg;
+        } else {
+            *reason = g_strdup_printf("unexpected argument '%s' (see --help)", arg);
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+static const lh_action *find_action(const lh_agent *agent, const char *name)
+{
+    for (const lh_action *a = agent->actions; a->name != NULL; a++) {
+        if (strcmp(a->name, name) == 0) {
+            return a;
+        }
+    }
+    return NULL;
+}
+
+static guint parse_interval_ms(const char *text)
+{
+    guint64 value = 0;
+
+    if (text == NULL || !g_ascii_string_to_unsigned(text, 10, 0, G_MAXUINT, &value, NULL)) {
+        return 0;
+    }
+    return (guint)value;
+}
+
+/* Prepares the operation: who, what, until when. */
+static void init_op(lh_op *op, const lh_agent *agent, const char *action, guint timeout_s,
+                    gboolean verbose)
+{
+    const char *instance = getenv("OCF_RESOURCE_INSTANCE");
+    g_autofree char *note = NULL;
+
+    op->agent = agent;
+    op->action = action;
+    op->resource = instance != NULL && *instance != '\0' ? instance : agent->name;
+    op->interactive = verbose || isatty(STDERR_FILENO);
+    op->interval_ms = parse_interval_ms(getenv("OCF_RESKEY_CRM_meta_interval"));
+    /* OCF: a probe is a monitor with interval 0; by hand the variable is unset. */
+    op->probe = strcmp(action, "monitor") == 0 && op->interval_ms == 0;
+    op->envp = environ;
+    op->deadline = lh_deadline_for_operation(getenv("OCF_RESKEY_CRM_meta_timeout"),
+                                             timeout_s, &note);
+    if (note != NULL) {
+        lh_warn("%s", note);
+    }
+}
+
+/* The one place that turns a result into the exit reason and the exit status. */
+static int finish(const lh_op *op, lh_result *result)
+{
+    int code = (int)result->code;
+
+    if (result->reason != NULL) {
+        if (result->code == LH_OCF_SUCCESS || result->code == LH_OCF_NOT_RUNNING) {
+            lh_info("%s: %s", op->action, result->reason);
+        } else {
+            lh_err("%s failed: %s", op->action, result->reason);
+        }
+        fprintf(stderr, "ocf-exit-reason:%s\n", result->reason);
+    }
+    if (op->interactive) {
+        fprintf(stderr, "%s %s: => %s (%d): %s\n", op->agent->name, op->action,
+                lh_ocf_code_name(code), code, lh_ocf_code_text(code));
+    }
+    lh_result_clear(result);
+    lh_log_close();
+    return code;
+}
+
+/* Parameters that do not parse: a stop has nothing to do (no start with these
+ * parameters can have succeeded, and a failed stop would get the node fenced);
+ * every other action reports OCF_ERR_CONFIGURED. */
+static lh_result reject_parameters(const lh_op *op, char *problems)
+{
+    lh_result result;
+
+    if (strcmp(op->action, "stop") == 0) {
+        result = lh_result_new(LH_OCF_SUCCESS, "nothing to stop: %s", problems);
+    } else {
+        result = lh_result_new(LH_OCF_ERR_CONFIGURED, "%s", problems);
+    }
+    g_free(problems);
+    return result;
+}
+
+static guint action_timeout_s(const lh_action *action, const char *name)
+{
+    if (action != NULL) {
+        return action->timeout_s;
+    }
+    return strcmp(name, "validate-all") == 0 ? LH_VALIDATE_TIMEOUT_S : LH_META_DATA_TIMEOUT_S;
+}
+
+/* Runs a parsed action: parameters, then the agent's own checks, then the action. */
+static lh_result run_action(lh_op *op, const lh_action *action, GHashTable *overrides)
+{
+    g_autofree void *config = g_malloc0(op->agent->config_size);
+    char *problems = NULL;
+    /* validate-all at OCF_CHECK_LEVEL 0 checks the parameters only, not this node. */
+    gboolean validate = action == NULL ? g_strcmp0(getenv("OCF_CHECK_LEVEL"), "0") != 0
+                                       : strcmp(op->action, "start") == 0;
+    lh_result result = LH_RESULT_OK;
+
+    if (!lh_params_parse(op->agent->params, op->agent->n_params, overrides, config, &problems)) {
+        return reject_parameters(op, problems);
+    }
+    if (validate && op->agent->validate != NULL) {
+        result = op->agent->validate(op, config);
+    }
+    if (result.code == LH_OCF_SUCCESS && action != NULL) {
+        lh_result_clear(&result);
+        result = action->run(op, config);
+    }
+    return result;
+}
+
+/* --man, --help, meta-data, or no action at all (usage on stderr, OCF_ERR_ARGS). */
+static int print_document(const lh_agent *agent, const invocation *inv)
+{
+    g_autofree char *text = NULL;
+
+    if (inv->man) {
+        text = lh_agent_manpage(agent);
+    } else if (inv->help || inv->action == NULL) {
+        text = lh_agent_usage(agent);
+    } else {
+        text = lh_agent_metadata(agent);
+    }
+    fputs(text, inv->action == NULL && !inv->help && !inv->man ? stderr : stdout);
+    return inv->action == NULL && !inv->help && !inv->man ? LH_OCF_ERR_ARGS : LH_OCF_SUCCESS;
+}
+
+/* Syslog tag in resource-agents' form: jp1base(rsc_id)[pid]. */
+static void open_log(const lh_op *op)
+{
+    g_autofree char *tag = g_strdup_printf("%s(%s)", op->agent->name, op->resource);
+
+    lh_log_open(tag, op->interactive);
+}
+
+int lh_agent_main(const lh_agent *agent, int argc, char **argv)
+{
+    invocation inv = {NULL, g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
+                      FALSE, FALSE, FALSE};
+    const lh_action *action = NULL;
+    char *reason = NULL;
+    lh_op op = {0};
+    lh_result result;
+    int code;
+
+    if (!parse_command_line(agent, argc, argv, &inv, &reason)) {
+        fprintf(stderr, "%s: %s\n", agent->name, reason);
+        g_free(reason);
+        code = LH_OCF_ERR_ARGS;
+        goto done;
+    }
+    if (inv.man || inv.help || inv.action == NULL || strcmp(inv.action, "meta-data") == 0) {
+        code = print_document(agent, &inv);
+        goto done;
+    }
+    action = find_action(agent, inv.action);
+    if (action == NULL && strcmp(inv.action, "validate-all") != 0) {
+        fprintf(stderr, "%s: unsupported action '%s' (see --help)\n", agent->name, inv.action);
+        code = LH_OCF_ERR_UNIMPLEMENTED;
+        goto done;
+    }
+    init_op(&op, agent, inv.action, action_timeout_s(action, inv.action), inv.verbose);
+    open_log(&op);
+    result = run_action(&op, action, inv.overrides);
+    code = finish(&op, &result);
+done:
+    g_hash_table_unref(inv.overrides);
+    return code;
+}

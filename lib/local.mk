@@ -1,0 +1,14 @@
+# liblhost: the OCF runtime. Installed as a static archive with its headers: agents
+# are small executables, and a static library costs a monitor nothing to load.
+lib_LIBRARIES += lib/liblhost.a
+lib_liblhost_a_SOURCES = \
+	lib/agent.c lib/clustercmd.c lib/codemap.c lib/deadline.c lib/log.c \
+	lib/metadata.c lib/ocf.c lib/params.c lib/poll.c lib/run.c lib/state.c
+
+lhostincludedir = $(includedir)/lhost
+lhostinclude_HEADERS = \
+	lib/lhost/clustercmd.h lib/lhost/codemap.h lib/lhost/deadline.h lib/lhost/log.h \
+	lib/lhost/ocf.h lib/lhost/poll.h lib/lhost/run.h lib/lhost/state.h
+
+# What every program built on liblhost links.
+LHOST_LIBS = lib/liblhost.a $(AGENT_GLIB_LIBS)

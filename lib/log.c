@@ -1,0 +1,108 @@
+/* log.c - syslog in resource-agents' conventions, and stderr by hand. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lhost/log.h>
+
+static struct {
+    char *tag;
+    int facility; /* -1: no syslog */
+    gboolean debug;
+    gboolean to_stderr;
+} log_config = {NULL, -1, FALSE, FALSE};
+
+typedef struct facility_row {
+    const char *name;
+    int value;
+} facility_row;
+
+static const facility_row facilities[] = {
+    {"auth", LOG_AUTH},     {"authpriv", LOG_AUTHPRIV}, {"cron", LOG_CRON},
+    {"daemon", LOG_DAEMON}, {"ftp", LOG_FTP},           {"kern", LOG_KERN},
+    {"lpr", LOG_LPR},       {"mail", LOG_MAIL},         {"news", LOG_NEWS},
+    {"syslog", LOG_SYSLOG}, {"user", LOG_USER},         {"uucp", LOG_UUCP},
+    {"local0", LOG_LOCAL0}, {"local1", LOG_LOCAL1},     {"local2", LOG_LOCAL2},
+    {"local3", LOG_LOCAL3}, {"local4", LOG_LOCAL4},     {"local5", LOG_LOCAL5},
+    {"local6", LOG_LOCAL6}, {"local7", LOG_LOCAL7},
+};
+
+int lh_log_facility(const char *name)
+{
+    for (gsize i = 0; name != NULL && i < G_N_ELEMENTS(facilities); i++) {
+        if (g_ascii_strcasecmp(name, facilities[i].name) == 0) {
+            return facilities[i].value;
+        }
+    }
+    return -1;
+}
+
+/* HA_debug and the like: "1", "yes", "true", "on" enable. */
+static gboolean env_true(const char *name)
+{
+    const char *value = getenv(name);
+
+    return value != NULL
+           && (strcmp(value, "1") == 0 || g_ascii_strcasecmp(value, "yes") == 0
+               || g_ascii_strcasecmp(value, "true") == 0 || g_ascii_strcasecmp(value, "on") == 0);
+}
+
+void lh_log_open(const char *tag, gboolean to_stderr)
+{
+    const char *facility = getenv("HA_LOGFACILITY");
+
+    lh_log_close();
+    log_config.tag = g_strdup(tag);
+    /* resource-agents logs to daemon when HA_LOGFACILITY is unset. */
+    log_config.facility = facility == NULL ? LOG_DAEMON : lh_log_facility(facility);
+    log_config.debug = env_true("HA_debug");
+    log_config.to_stderr = to_stderr;
+    if (log_config.facility >= 0) {
+        openlog(log_config.tag, LOG_PID | LOG_NDELAY, log_config.facility);
+    }
+}
+
+void lh_log_close(void)
+{
+    if (log_config.facility >= 0) {
+        closelog();
+    }
+    g_clear_pointer(&log_config.tag, g_free);
+    log_config.facility = -1;
+}
+
+static const char *priority_label(int priority)
+{
+    switch (priority) {
+    case LOG_ERR:
+        return "ERROR";
+    case LOG_WARNING:
+        return "WARNING";
+    case LOG_DEBUG:
+        return "DEBUG";
+    default:
+        return "INFO";
+    }
+}
+
+void lh_log(int priority, const char *fmt, ...)
+{
+    g_autofree char *message = NULL;
+    va_list ap;
+
+    if (priority == LOG_DEBUG && !log_config.debug) {
+        return;
+    }
+    va_start(ap, fmt);
+    message = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    if (log_config.facility >= 0) {
+        syslog(priority, "%s: %s", priority_label(priority), message);
+    }
+    if (log_config.to_stderr) {
+        fprintf(stderr, "%s: %s: %s\n", log_config.tag ? log_config.tag : "lhost",
+                priority_label(priority), message);
+    }
+}

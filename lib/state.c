@@ -1,0 +1,265 @@
+/* state.c - atomic, owner-only, symlink-proof per-resource state files. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <lhost/log.h>
+#include <lhost/state.h>
+
+#define STATE_GROUP "state"
+#define STATE_MAX_BYTES (64 * 1024)
+#define DEFAULT_STATE_DIR "/run/resource-agents"
+
+struct lh_state {
+    char *dir;
+    char *path;
+    GHashTable *values; /* key -> value, both owned; GKeyFile is only the file format */
+    char *problem;
+};
+
+/* A resource id becomes part of a file name: keep it to a safe alphabet. */
+static char *safe_name(const char *agent, const char *resource)
+{
+    char *name = g_strdup_printf("lhost-%s-%s.state", agent, resource);
+
+    g_strcanon(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-", '_');
+    return name;
+}
+
+/* Reads the file without following a link; NULL with *problem when unusable. */
+static char *read_state_file(const char *path, char **problem)
+{
+    char buf[STATE_MAX_BYTES + 1];
+    struct stat st;
+    ssize_t n;
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+
+    if (fd < 0) {
+        if (errno != ENOENT) {
+            *problem = g_strdup_printf("refused %s: %s", path,
+                                       errno == ELOOP ? "it is a symbolic link"
+                                                      : g_strerror(errno));
+        }
+        return NULL;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        *problem = g_strdup_printf("refused %s: not a regular file", path);
+        close(fd);
+        return NULL;
+    }
+    do {
+        n = read(fd, buf, sizeof(buf));
+    } while (n < 0 && errno == EINTR);
+    close(fd);
+    if (n < 0 || n > STATE_MAX_BYTES) {
+        *problem = g_strdup_printf("corrupt %s: %s", path,
+                                   n < 0 ? g_strerror(errno) : "larger than a state can be");
+        return NULL;
+    }
+    return g_strndup(buf, (gsize)n);
+}
+
+/* A corrupt file is kept aside for whoever investigates, then replaced. */
+static void set_aside(const char *path)
+{
+    g_autofree char *aside = g_strconcat(path, ".corrupt", NULL);
+
+    if (rename(path, aside) != 0) {
+        unlink(path);
+    }
+}
+
+/* Fills @values from the file's text; FALSE with *problem when it does not parse. */
+static gboolean parse_state(const char *path, const char *data, GHashTable *values,
+                            char **problem)
+{
+    g_autoptr(GKeyFile) file = g_key_file_new();
+    g_autoptr(GError) error = NULL;
+    g_auto(GStrv) keys = NULL;
+
+    if (!g_key_file_load_from_data(file, data, strlen(data), G_KEY_FILE_NONE, &error)) {
+        *problem = g_strdup_printf("corrupt %s: %s", path, error->message);
+        return FALSE;
+    }
+    keys = g_key_file_get_keys(file, STATE_GROUP, NULL, NULL);
+    for (gsize i = 0; keys != NULL && keys[i] != NULL; i++) {
+        g_hash_table_insert(values, g_strdup(keys[i]),
+                            g_key_file_get_value(file, STATE_GROUP, keys[i], NULL));
+    }
+    return TRUE;
+}
+
+lh_state *lh_state_load(const char *dir, const char *agent, const char *resource)
+{
+    lh_state *state = g_new0(lh_state, 1);
+    g_autofree char *name = safe_name(agent, resource);
+    g_autofree char *data = NULL;
+
+    if (dir == NULL) {
+        dir = getenv("HA_RSCTMP") != NULL ? getenv("HA_RSCTMP") : DEFAULT_STATE_DIR;
+    }
+    state->dir = g_strdup(dir);
+    state->path = g_build_filename(dir, name, NULL);
+    state->values = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    data = read_state_file(state->path, &state->problem);
+    if (data != NULL && !parse_state(state->path, data, state->values, &state->problem)) {
+        g_hash_table_remove_all(state->values);
+        set_aside(state->path);
+    }
+    if (state->problem != NULL) {
+        lh_warn("state: %s; starting from an empty state", state->problem);
+    }
+    return state;
+}
+
+void lh_state_free(lh_state *state)
+{
+    if (state == NULL) {
+        return;
+    }
+    g_hash_table_unref(state->values);
+    g_free(state->dir);
+    g_free(state->path);
+    g_free(state->problem);
+    g_free(state);
+}
+
+const char *lh_state_problem(const lh_state *state)
+{
+    return state->problem;
+}
+
+const char *lh_state_path(const lh_state *state)
+{
+    return state->path;
+}
+
+const char *lh_state_get(lh_state *state, const char *key)
+{
+    return g_hash_table_lookup(state->values, key);
+}
+
+gint64 lh_state_get_int(lh_state *state, const char *key, gint64 fallback)
+{
+    const char *text = lh_state_get(state, key);
+    gint64 value;
+
+    if (text == NULL || !g_ascii_string_to_signed(text, 10, G_MININT64, G_MAXINT64, &value,
+                                                  NULL)) {
+        return fallback;
+    }
+    return value;
+}
+
+void lh_state_set(lh_state *state, const char *key, const char *value)
+{
+    g_hash_table_insert(state->values, g_strdup(key), g_strdup(value));
+}
+
+void lh_state_set_int(lh_state *state, const char *key, gint64 value)
+{
+    g_hash_table_insert(state->values, g_strdup(key),
+                        g_strdup_printf("%" G_GINT64_FORMAT, value));
+}
+
+void lh_state_remove(lh_state *state, const char *key)
+{
+    g_hash_table_remove(state->values, key);
+}
+
+static char *serialise(GHashTable *values)
+{
+    g_autoptr(GKeyFile) file = g_key_file_new();
+    GHashTableIter iter;
+    gpointer key, value;
+
+    g_key_file_set_comment(file, NULL, NULL, " lhost resource state; rewritten atomically",
+                           NULL);
+    g_hash_table_iter_init(&iter, values);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+        g_key_file_set_value(file, STATE_GROUP, key, value);
+    }
+    return g_key_file_to_data(file, NULL, NULL);
+}
+
+/* Writes all of @data to a new file; the file is synced before it is renamed. */
+static gboolean write_new_file(const char *tmp, const char *data, char **reason)
+{
+    gsize len = strlen(data), done = 0;
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+
+    if (fd < 0) {
+        *reason = g_strdup_printf("cannot create %s: %s", tmp, g_strerror(errno));
+        return FALSE;
+    }
+    while (done < len) {
+        ssize_t n = write(fd, data + done, len - done);
+
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            *reason = g_strdup_printf("cannot write %s: %s", tmp, g_strerror(errno));
+            close(fd);
+            return FALSE;
+        }
+        done += (gsize)n;
+    }
+    if (fsync(fd) != 0 || close(fd) != 0) {
+        *reason = g_strdup_printf("cannot sync %s: %s", tmp, g_strerror(errno));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static void sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
+gboolean lh_state_save(lh_state *state, char **reason)
+{
+    g_autofree char *data = serialise(state->values);
+    g_autofree char *tmp = g_strdup_printf("%s.%d.tmp", state->path, (int)getpid());
+
+    *reason = NULL;
+    if (g_mkdir_with_parents(state->dir, 0755) != 0) {
+        *reason = g_strdup_printf("cannot create %s: %s", state->dir, g_strerror(errno));
+        return FALSE;
+    }
+    unlink(tmp); /* a leftover of a killed earlier run with our pid */
+    if (!write_new_file(tmp, data, reason)) {
+        unlink(tmp);
+        return FALSE;
+    }
+    /* rename() replaces a symlink planted at the path; it never writes through it. */
+    if (rename(tmp, state->path) != 0) {
+        *reason = g_strdup_printf("cannot rename %s: %s", tmp, g_strerror(errno));
+        unlink(tmp);
+        return FALSE;
+    }
+    sync_dir(state->dir);
+    return TRUE;
+}
+
+gboolean lh_state_delete(lh_state *state, char **reason)
+{
+    *reason = NULL;
+    g_hash_table_remove_all(state->values);
+    if (unlink(state->path) != 0 && errno != ENOENT) {
+        *reason = g_strdup_printf("cannot remove %s: %s", state->path, g_strerror(errno));
+        return FALSE;
+    }
+    return TRUE;
+}

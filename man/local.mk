@@ -1,0 +1,7 @@
+# Man pages are generated from each agent's own tables (agent --man): the page and
+# the parameter parsing cannot drift apart.
+man7_MANS = man/ocf_lhost_jp1base.7
+CLEANFILES += $(man7_MANS)
+
+man/ocf_lhost_%.7: heartbeat/%
+	$(AM_V_GEN)$(MKDIR_P) man && $(top_builddir)/heartbeat/$* --man > $@.tmp && mv $@.tmp $@
