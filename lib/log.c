@@ -101,7 +101,9 @@ void lh_log(int priority, const char *fmt, ...)
     if (log_config.facility >= 0) {
         syslog(priority, "%s: %s", priority_label(priority), message);
     }
-    if (log_config.to_stderr) {
+    /* By hand, the action's own explanation narrates the steps and the exit reason
+     * states the failure: only warnings and debugging are worth a copy on stderr. */
+    if (log_config.to_stderr && (priority == LOG_WARNING || priority == LOG_DEBUG)) {
         fprintf(stderr, "%s: %s: %s\n", log_config.tag ? log_config.tag : "lhost",
                 priority_label(priority), message);
     }

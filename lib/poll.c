@@ -38,8 +38,12 @@ gboolean lh_poll(lh_op *op, lh_deadline deadline, gint64 max_sleep_ms, lh_poll_f
         if (remaining == 0) {
             return FALSE;
         }
-        /* Sleeping the last remainder still leaves one check at the deadline. */
         g_usleep((gulong)MIN(sleep_ms, remaining) * 1000);
+        /* A check started at the deadline would be killed at once and replace the
+         * last real answer, which the caller reports, with "timed out". */
+        if (lh_deadline_passed(deadline)) {
+            return FALSE;
+        }
         sleep_ms = MIN(sleep_ms * 2, max_sleep_ms);
     }
 }

@@ -4,7 +4,8 @@
  * stderr carries the one `ocf-exit-reason:` line (and, by hand, the explanation of
  * each step); logs go to syslog, tagged `agent(resource)[pid]`, with the facility
  * named by HA_LOGFACILITY ("none" turns syslog off) and debug messages only with
- * HA_debug=1. When stderr is a terminal, log lines are copied there too.
+ * HA_debug=1. By hand (a terminal, or --verbose), warnings and debug lines are
+ * copied to stderr too; the rest is already said by the action's explanation.
  *
  * Why not libqb's logging: loading libqb (and the libsystemd it pulls in) costs about
  * 1 M instructions, two and a half times a whole monitor's budget; syslog(3) is in

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# OCF conformance of every agent in this provider tree, against the real tools:
+# the OCF 1.1 RELAX NG schema, resource-agents' ocf-tester, Pacemaker's crm_resource.
+. "$top_srcdir/tests/agents/lib.sh"
+
+[ -f "${OCF_SCHEMA:-}" ] || skip_all "OCF 1.1 schema not found (configure --with-ocf-schema)"
+[ "$(id -u)" -eq 0 ] || skip_all "crm_resource needs an agent under /usr/lib/ocf: run as root"
+
+emu_world lhC
+E=$EMUBIN
+# Every agent's parameters for a logical host that can really start here.
+params_jp1base=(logical_host=lhC shared_dir="$world/shdsk/lhC" start_cmd="$E/jbs_start.cluster"
+    stop_cmd="$E/jbs_stop.cluster" kill_cmd="$E/jbs_killall.cluster" status_cmd="$E/jbs_spmd_status")
+
+# A provider of our own under the real OCF root, for crm_resource; removed at exit.
+provider="lhost-check-$$"
+provider_dir="/usr/lib/ocf/resource.d/$provider"
+mkdir -p "$provider_dir"
+trap 'rm -rf "$provider_dir"; emu_teardown' EXIT
+
+# crm_resource --force-* read the resource from a CIB file, as on a node without a cluster.
+make_cib() { # make_cib AGENT PARAM=VALUE...
+    local agent=$1 nv="" i=0 p
+    shift
+    for p in "$@"; do
+        i=$((i + 1))
+        nv+="<nvpair id=\"rsc-$agent-p$i\" name=\"${p%%=*}\" value=\"${p#*=}\"/>"
+    done
+    export CIB_file="$world/cib-$agent.xml"
+    cibadmin --empty >"$CIB_file"
+    cibadmin --create -o resources --xml-text "<primitive id=\"rsc_$agent\" class=\"ocf\" \
+provider=\"$provider\" type=\"$agent\"><instance_attributes id=\"rsc_$agent-ia\">$nv\
+</instance_attributes></primitive>"
+}
+
+force() { # force ACTION AGENT -> rc
+    crm_resource "--force-$1" -r "rsc_$2" >/dev/null 2>&1
+    rc=$?
+}
+
+check_agent() { # check_agent NAME PARAM=VALUE...
+    local name=$1 opts=() p
+    shift
+    ln -sf "$AGENTS/$name" "$provider_dir/$name"
+
+    "$AGENTS/$name" meta-data >"$world/$name.xml"
+    "$XMLLINT" --noout --relaxng "$OCF_SCHEMA" "$world/$name.xml" 2>"$world/rng.err"
+    ok $? "$name: meta-data validates against the OCF 1.1 schema"
+    like "$(sed -n 3p "$world/$name.xml")" "<version>1.1</version>" "$name: meta-data declares OCF 1.1"
+
+    for p in "$@"; do opts+=(-o "$p"); done
+    "$OCF_TESTER" -n "rsc_$name" "${opts[@]}" "$AGENTS/$name" >"$world/tester.out" 2>&1
+    failures=$(grep -c '^\* rc=' "$world/tester.out")
+    is "$failures" 1 "$name: ocf-tester reports exactly one failure"
+    like "$(grep '^\* rc=' "$world/tester.out")" "does not conform to ra-api-1.dtd" \
+        "$name: ... the old-DTD meta-data check, which OCF 1.1 meta-data cannot pass"
+    like "$(tail -1 "$world/tester.out")" "failed 1 tests" "$name: ... and ocf-tester counts nothing else"
+
+    opts=()
+    for p in "$@"; do opts+=(--option "$p"); done
+    crm_resource --validate --class ocf --provider "$provider" --agent "$name" "${opts[@]}" >/dev/null 2>&1
+    is "$?" 0 "$name: crm_resource --validate accepts the configuration"
+    crm_resource --validate --class ocf --provider "$provider" --agent "$name" "${opts[@]}" \
+        --option logical_host='-rf' --output-as=xml >"$world/validate.xml" 2>&1
+    like "$(grep -o 'agent-status code="[0-9]*"' "$world/validate.xml")" 'code="6"' \
+        "$name: crm_resource --validate of a bad logical host: not configured"
+    like "$(cat "$world/validate.xml")" "reason=\"parameter &apos;logical_host&apos;|reason=\"parameter 'logical_host'" \
+        "$name: ... with the agent's exit reason"
+
+    make_cib "$name" "$@"
+    force check "$name"; is "$rc" 7 "$name: crm_resource --force-check before start: not running"
+    force start "$name"; is "$rc" 0 "$name: crm_resource --force-start"
+    force check "$name"; is "$rc" 0 "$name: crm_resource --force-check: running"
+    force stop "$name"; is "$rc" 0 "$name: crm_resource --force-stop"
+    force check "$name"; is "$rc" 7 "$name: crm_resource --force-check after stop: not running"
+}
+
+check_agent jp1base "${params_jp1base[@]}"
+finish

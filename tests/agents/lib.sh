@@ -1,0 +1,131 @@
+# tests/agents/lib.sh - black-box agent tests: TAP output, a private JP1 emulator
+# world per test file, and one way to run an agent the way pacemaker-execd does.
+#
+# A test file sources this, calls `emu_world lhA`, then `agent ACTION [VAR=value...]`
+# which leaves the OCF exit code in $rc, stderr in $err, stdout in $out and the
+# wall time in $elapsed_ms. Assertions print TAP lines; `finish` prints the plan.
+# shellcheck shell=bash
+
+set -u
+
+: "${top_builddir:?run through make check}"
+: "${top_srcdir:?run through make check}"
+
+EMU="$top_builddir/tests/emulators/jp1emu"
+EMUBIN="$top_builddir/tests/emulators/bin"
+AGENTS="$top_builddir/heartbeat"
+
+tap_n=0
+tap_failed=0
+
+ok() { # ok CONDITION-STATUS DESCRIPTION
+    tap_n=$((tap_n + 1))
+    if [ "$1" -eq 0 ]; then
+        echo "ok $tap_n - $2"
+    else
+        echo "not ok $tap_n - $2"
+        tap_failed=$((tap_failed + 1))
+    fi
+}
+
+is() { # is ACTUAL EXPECTED DESCRIPTION
+    if [ "$1" = "$2" ]; then
+        ok 0 "$3"
+    else
+        ok 1 "$3"
+        echo "#   got: '$1'"
+        echo "#   expected: '$2'"
+        [ -n "${err:-}" ] && echo "#   stderr: $(echo "$err" | head -5 | tr '\n' '|')"
+    fi
+}
+
+like() { # like TEXT REGEX DESCRIPTION
+    if printf '%s' "$1" | grep -qE -- "$2"; then
+        ok 0 "$3"
+    else
+        ok 1 "$3"
+        echo "#   '$(printf '%s' "$1" | head -3 | tr '\n' '|')' does not match /$2/"
+    fi
+}
+
+finish() {
+    echo "1..$tap_n"
+    exit 0 # failures are reported per line by TAP
+}
+
+skip_all() {
+    echo "1..0 # SKIP $*"
+    exit 0
+}
+
+# A private emulator world: node-local root, a shared directory, time scaled down.
+emu_world() { # emu_world LOGICAL_HOST...
+    world=$(mktemp -d /tmp/lhost-test.XXXXXX)
+    export JP1EMU_ROOT="$world/emu" JP1EMU_TIME_SCALE="${JP1EMU_TIME_SCALE:-0.02}"
+    export HA_RSCTMP="$world/rsctmp" HA_LOGFACILITY=none
+    mkdir -p "$world/shdsk" "$HA_RSCTMP"
+    world_hosts="$*"
+    local lh
+    for lh in $world_hosts; do
+        mkdir -p "$world/shdsk/$lh"
+        "$EMU" setup "$lh" "$world/shdsk/$lh" >/dev/null
+    done
+    trap emu_teardown EXIT
+}
+
+emu_teardown() {
+    local lh
+    for lh in $world_hosts; do
+        "$EMU" reset "$lh" >/dev/null 2>&1 || true
+    done
+    rm -rf "$world"
+}
+
+# Injects a sequence of return codes (or hang, hang:MS, real) for one command.
+inject() { # inject LOGICAL_HOST COMMAND TOKEN...
+    local lh=$1 cmd=$2
+    shift 2
+    mkdir -p "$JP1EMU_ROOT/inject/$lh"
+    echo "$*" >"$JP1EMU_ROOT/inject/$lh/$cmd.codes"
+}
+
+inject_flag() { # inject_flag LOGICAL_HOST FLAG  (e.g. jp1base.ignore-term)
+    mkdir -p "$JP1EMU_ROOT/inject/$1"
+    : >"$JP1EMU_ROOT/inject/$1/$2"
+}
+
+clear_injections() { rm -rf "$JP1EMU_ROOT/inject/$1"; }
+
+# How many times a command ran, from the emulator's log.
+emu_runs() { # emu_runs COMMAND
+    grep -c " $1 " "$JP1EMU_ROOT/log" 2>/dev/null || true
+}
+
+# Pids of the emulated processes of a logical host, optionally one name only.
+emu_pids() { # emu_pids LOGICAL_HOST [NAME]
+    local pid comm
+    for pid in $(pgrep -f -- "-h $1\$" || true); do
+        comm=$(cat "/proc/$pid/comm" 2>/dev/null) || continue
+        [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = Z ] && continue
+        [ -z "${2:-}" ] || [ "$comm" = "$2" ] || continue
+        echo "$pid"
+    done
+}
+
+# Runs the agent as pacemaker-execd would: OCF environment, parameters as
+# OCF_RESKEY_*, extra VAR=value words first. Sets rc, out, err, elapsed_ms.
+agent() { # agent NAME ACTION [VAR=value ...]
+    local name=$1 action=$2 start end
+    shift 2
+    start=$(date +%s%N)
+    out=$(env OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE="rsc_$name" \
+        OCF_RA_VERSION_MAJOR=1 OCF_RA_VERSION_MINOR=1 \
+        "${agent_env[@]}" "$@" "$AGENTS/$name" "$action" 2>"$world/stderr")
+    rc=$?
+    end=$(date +%s%N)
+    elapsed_ms=$(((end - start) / 1000000))
+    err=$(cat "$world/stderr")
+}
+
+# The exit reason the agent gave (empty when none).
+reason() { printf '%s\n' "$err" | sed -n 's/^ocf-exit-reason://p' | tail -1; }
