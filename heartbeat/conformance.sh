@@ -11,6 +11,10 @@ E=$EMUBIN
 # Every agent's parameters for a logical host that can really start here.
 params_jp1base=(logical_host=lhC shared_dir="$world/shdsk/lhC" start_cmd="$E/jbs_start.cluster"
     stop_cmd="$E/jbs_stop.cluster" kill_cmd="$E/jbs_killall.cluster" status_cmd="$E/jbs_spmd_status")
+params_jp1im=(logical_host=lhC shared_dir="$world/shdsk/lhC" start_cmd="$E/jco_start.cluster"
+    stop_cmd="$E/jco_stop.cluster" kill_cmd="$E/jco_killall.cluster" status_cmd="$E/jco_spmd_status"
+    base_status_cmd="$E/jbs_spmd_status" use_imdb=true dbstatus_cmd="$E/jimdbstatus")
+"$EMU" setup lhC "$world/shdsk/lhC" --imdb >/dev/null
 
 # A provider of our own under the real OCF root, for crm_resource; removed at exit.
 provider="lhost-check-$$"
@@ -76,4 +80,7 @@ check_agent() { # check_agent NAME PARAM=VALUE...
 }
 
 check_agent jp1base "${params_jp1base[@]}"
+# JP1/IM - Manager starts only where JP1/Base of its logical host runs.
+"$E/jbs_start.cluster" lhC
+check_agent jp1im "${params_jp1im[@]}"
 finish

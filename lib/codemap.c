@@ -120,6 +120,9 @@ lh_verdict lh_codemap_decide(const lh_codemap *map, int rc, lh_context context,
 
     if (row != NULL) {
         decision = row->decision;
+        if (context == LH_CONTEXT_STOP && row->when_stopping != LH_DECIDE_NONE) {
+            decision = row->when_stopping;
+        }
         if (!shared_present && row->if_shared_absent != LH_DECIDE_NONE) {
             decision = row->if_shared_absent;
         }
@@ -146,15 +149,17 @@ static const char *cell(lh_verdict v, lh_context context)
 }
 
 static void append_row(GString *out, gboolean roff, const char *rc, const char *meaning,
-                       lh_decision decision)
+                       lh_decision decision, lh_decision when_stopping)
 {
     if (roff) {
         g_string_append_printf(out, "%s\t%s\t%s", rc, meaning, lh_decision_name(decision));
     } else {
-        g_string_append_printf(out, "  %-4s %-44s %-9s", rc, meaning, lh_decision_name(decision));
+        g_string_append_printf(out, "  %-4s %-58s %-18s", rc, meaning, lh_decision_name(decision));
     }
     for (int c = 0; c < LH_CONTEXT_COUNT; c++) {
-        const char *text = cell(lh_decision_verdict(decision, (lh_context)c), (lh_context)c);
+        lh_decision d = c == LH_CONTEXT_STOP && when_stopping != LH_DECIDE_NONE ? when_stopping
+                                                                                 : decision;
+        const char *text = cell(lh_decision_verdict(d, (lh_context)c), (lh_context)c);
 
         g_string_append_printf(out, roff ? "\t%s" : " %-28s", text);
     }
@@ -168,7 +173,7 @@ char *lh_codemap_table(const lh_codemap *map, gboolean roff)
     if (roff) {
         g_string_append(out, ".TS\nallbox tab(\t);\nl l l l l l l.\nrc\tmeaning\tdecision");
     } else {
-        g_string_append_printf(out, "  %-4s %-44s %-9s", "rc", "meaning", "decision");
+        g_string_append_printf(out, "  %-4s %-58s %-18s", "rc", "meaning", "decision");
     }
     for (int c = 0; c < LH_CONTEXT_COUNT; c++) {
         g_string_append_printf(out, roff ? "\t%s" : " %-28s", lh_context_name((lh_context)c));
@@ -178,15 +183,15 @@ char *lh_codemap_table(const lh_codemap *map, gboolean roff)
         const lh_code *row = &map->codes[i];
         g_autofree char *rc = g_strdup_printf("%d", row->rc);
 
-        append_row(out, roff, rc, row->meaning, row->decision);
+        append_row(out, roff, rc, row->meaning, row->decision, row->when_stopping);
         if (row->if_shared_absent != LH_DECIDE_NONE) {
             g_autofree char *why = g_strdup_printf("%s, shared directory absent here",
                                                    row->meaning);
 
-            append_row(out, roff, rc, why, row->if_shared_absent);
+            append_row(out, roff, rc, why, row->if_shared_absent, LH_DECIDE_NONE);
         }
     }
-    append_row(out, roff, "*", "any other code: undocumented", LH_DECIDE_FAILED);
+    append_row(out, roff, "*", "any other code: undocumented", LH_DECIDE_FAILED, LH_DECIDE_NONE);
     if (roff) {
         g_string_append(out, ".TE\n");
     }

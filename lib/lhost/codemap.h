@@ -6,7 +6,7 @@
  * too (but never a failure for what merely is not here), start keeps polling until
  * "running", stop keeps forcing until "stopped". A row may decide differently when
  * the logical host's shared directory is absent on this node (JP1's rc 1 on a
- * passive node is "not running here", not an error).
+ * passive node is "not running here", not an error), and when a stop verifies.
  *
  * No decision hides in a switch in an agent: the agent passes its table, and the
  * same table prints in the man page and in `monitor` run by hand. A code missing
@@ -46,6 +46,9 @@ typedef struct lh_code {
     const char *meaning;
     lh_decision decision;
     lh_decision if_shared_absent; /* LH_DECIDE_NONE: same as decision */
+    /* What the code says to a stop's verification, where that differs: "stopped
+     * normally" is a failure for a running product but the goal of a stop. */
+    lh_decision when_stopping;    /* LH_DECIDE_NONE: same as decision */
 } lh_code;
 
 struct lh_codemap {

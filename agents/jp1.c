@@ -1,0 +1,104 @@
+/* jp1.c - the parts of the JP1 agents that are the same for every JP1 product. */
+#include "config.h"
+
+#include <lhost/log.h>
+#include <lhost/state.h>
+
+#include "jp1.h"
+
+/* jbs_spmd_status / jco_spmd_status return codes (PRODUCTS.md section 1). rc 1 is
+ * also what a node without the shared disk answers: there it means "not here". */
+static const lh_code spmd_status_codes[] = {
+    {0, "all processes running", LH_DECIDE_RUNNING, LH_DECIDE_NONE, LH_DECIDE_NONE},
+    {1, "error", LH_DECIDE_FAILED, LH_DECIDE_STOPPED, LH_DECIDE_NONE},
+    {4, "some processes stopped", LH_DECIDE_PARTIAL, LH_DECIDE_NONE, LH_DECIDE_NONE},
+    {8, "all processes stopped", LH_DECIDE_STOPPED, LH_DECIDE_NONE, LH_DECIDE_NONE},
+    {12, "retriable error", LH_DECIDE_RETRY, LH_DECIDE_NONE, LH_DECIDE_NONE},
+};
+
+const lh_codemap jbs_spmd_status_map = {"jbs_spmd_status", spmd_status_codes,
+                                        G_N_ELEMENTS(spmd_status_codes)};
+const lh_codemap jco_spmd_status_map = {"jco_spmd_status", spmd_status_codes,
+                                        G_N_ELEMENTS(spmd_status_codes)};
+
+void jp1_spmd_check_init(jp1_spmd_check *check, const lh_codemap *map, const char *command,
+                         const jp1_common *c)
+{
+    g_snprintf(check->timeout, sizeof(check->timeout), "%d", c->status_timeout);
+    check->argv[0] = command;
+    check->argv[1] = "-h";
+    check->argv[2] = c->logical_host;
+    check->argv[3] = "-t";
+    check->argv[4] = check->timeout;
+    check->argv[5] = NULL;
+    check->cmd = (lh_status_cmd){
+        .argv = check->argv,
+        .map = map,
+        .retries = c->status_retries,
+        .retry_interval_ms = (gint64)c->status_retry_interval * 1000,
+        /* The command's own -t, plus time for it to report that it timed out. */
+        .run_timeout_ms = (gint64)c->status_timeout * 1000 + 2000,
+        .shared_dir = c->shared_dir,
+    };
+}
+
+lh_clustercmd jp1_clustercmd(const char *product, const jp1_common *c,
+                             const lh_status_cmd *status, size_t n)
+{
+    return (lh_clustercmd){
+        .product = product,
+        .logical_host = c->logical_host,
+        .shared_dir = c->shared_dir,
+        .start_cmd = c->start_cmd,
+        .stop_cmd = c->stop_cmd,
+        .kill_cmd = c->kill_cmd,
+        .status = status,
+        .n_status = n,
+    };
+}
+
+lh_result jp1_require_commands(const jp1_common *c)
+{
+    const char *const commands[][2] = {{"start_cmd", c->start_cmd}, {"stop_cmd", c->stop_cmd},
+                                       {"kill_cmd", c->kill_cmd}, {"status_cmd", c->status_cmd}};
+
+    for (gsize i = 0; i < G_N_ELEMENTS(commands); i++) {
+        lh_result r = lh_require_executable(commands[i][0], commands[i][1]);
+
+        if (r.code != LH_OCF_SUCCESS) {
+            return r;
+        }
+    }
+    return LH_RESULT_OK;
+}
+
+void jp1_explain_history(lh_op *op)
+{
+    g_autoptr(lh_state) state = NULL;
+    const char *last;
+
+    if (!op->interactive) {
+        return; /* the cluster's monitors stay cheap: no file access */
+    }
+    state = lh_state_load(NULL, op->agent->name, op->resource);
+    last = lh_state_get(state, "last_start");
+    if (last != NULL) {
+        lh_op_explain(op, "last start recorded on this node: %s", last);
+    }
+}
+
+void jp1_record(lh_op *op, const char *key, gint64 started_us, lh_ocf_code code)
+{
+    g_autoptr(lh_state) state = lh_state_load(NULL, op->agent->name, op->resource);
+    g_autoptr(GDateTime) now = g_date_time_new_now_local();
+    g_autofree char *when = g_date_time_format(now, "%Y-%m-%d %H:%M:%S");
+    g_autofree char *value = g_strdup_printf("%s, %s after %" G_GINT64_FORMAT " ms", when,
+                                             lh_ocf_code_name(code),
+                                             (g_get_monotonic_time() - started_us) / 1000);
+    g_autofree char *why = NULL;
+
+    lh_state_set(state, key, value);
+    if (!lh_state_save(state, &why)) {
+        lh_warn("cannot record the %s: %s", key, why); /* informative only */
+    }
+}
