@@ -1,4 +1,4 @@
 # Black-box tests: the real agent binaries against the emulators (TAP).
-TESTS += tests/agents/jp1base.sh tests/agents/jp1im.sh
-dist_check_SCRIPTS += tests/agents/jp1base.sh tests/agents/jp1im.sh
+TESTS += tests/agents/jp1base.sh tests/agents/jp1im.sh tests/agents/jp1im-pacemaker.sh
+dist_check_SCRIPTS += tests/agents/jp1base.sh tests/agents/jp1im.sh tests/agents/jp1im-pacemaker.sh
 EXTRA_DIST += tests/agents/lib.sh
