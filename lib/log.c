@@ -71,6 +71,7 @@ void lh_log_close(void)
     }
     g_clear_pointer(&log_config.tag, g_free);
     log_config.facility = -1;
+    log_config.to_stderr = FALSE;
 }
 
 static const char *priority_label(int priority)

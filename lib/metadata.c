@@ -59,7 +59,9 @@ static void append_parameter(GString *xml, const lh_param *p)
     g_string_append(xml, head);
     if (p->flags & LH_PARAM_UNIQUE) {
         /* Each unique parameter is its own group: no two resources share a value. */
-        g_string_append_printf(xml, " unique-group=\"%s\"", p->name);
+        g_autofree char *group = g_markup_printf_escaped(" unique-group=\"%s\"", p->name);
+
+        g_string_append(xml, group);
     }
     g_string_append(xml, ">\n");
     g_string_append(xml, descs);

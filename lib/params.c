@@ -96,42 +96,37 @@ static gboolean select_has(const char *choices, const char *value)
     return g_strv_contains((const char *const *)options, value);
 }
 
-/* Checks @value against the row and stores it; FALSE with *reason otherwise. */
+/* Checks @value against the row's type, then its validator, then stores it;
+ * FALSE with *reason otherwise. */
 static gboolean store_value(const lh_param *p, const char *value, void *config, char **reason)
 {
     char *field = (char *)config + p->offset;
-    gint64 number;
-    gboolean flag;
+    gint64 number = 0;
+    gboolean flag = FALSE;
 
-    switch (p->type) {
-    case LH_PARAM_INTEGER:
-        if (!g_ascii_string_to_signed(value, 10, p->min, p->max, &number, NULL)) {
-            *reason = g_strdup_printf("must be an integer from %d to %d", p->min, p->max);
-            return FALSE;
-        }
-        *(int *)(void *)field = (int)number;
-        return TRUE;
-    case LH_PARAM_BOOLEAN:
-        if (!parse_boolean(value, &flag)) {
-            *reason = g_strdup("must be true or false");
-            return FALSE;
-        }
-        *(gboolean *)(void *)field = flag;
-        return TRUE;
-    case LH_PARAM_SELECT:
-        if (!select_has(p->choices, value)) {
-            *reason = g_strdup_printf("must be one of %s", p->choices);
-            return FALSE;
-        }
-        break;
-    case LH_PARAM_STRING:
-    default:
-        break;
+    if (p->type == LH_PARAM_INTEGER
+        && !g_ascii_string_to_signed(value, 10, p->min, p->max, &number, NULL)) {
+        *reason = g_strdup_printf("must be an integer from %d to %d", p->min, p->max);
+        return FALSE;
+    }
+    if (p->type == LH_PARAM_BOOLEAN && !parse_boolean(value, &flag)) {
+        *reason = g_strdup("must be true or false");
+        return FALSE;
+    }
+    if (p->type == LH_PARAM_SELECT && !select_has(p->choices, value)) {
+        *reason = g_strdup_printf("must be one of %s", p->choices);
+        return FALSE;
     }
     if (p->check != NULL && !p->check(value, reason)) {
         return FALSE;
     }
-    *(const char **)(void *)field = value;
+    if (p->type == LH_PARAM_INTEGER) {
+        *(int *)(void *)field = (int)number;
+    } else if (p->type == LH_PARAM_BOOLEAN) {
+        *(gboolean *)(void *)field = flag;
+    } else {
+        *(const char **)(void *)field = value;
+    }
     return TRUE;
 }
 
@@ -141,7 +136,7 @@ static const char *lookup_value(const lh_param *p, GHashTable *overrides)
 {
     const char *value = overrides ? g_hash_table_lookup(overrides, p->name) : NULL;
 
-    if (value == NULL) {
+    if (value == NULL || *value == '\0') {
         g_autofree char *env = g_strconcat("OCF_RESKEY_", p->name, NULL);
 
         value = getenv(env);

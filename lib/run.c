@@ -66,6 +66,33 @@ static void close_fd(int *fd)
     }
 }
 
+/* argv[0] itself when it has a '/', else its first executable match on the PATH of
+ * the command's own environment (not the agent's, which posix_spawnp would use). */
+static char *find_program(const char *name, char *const *envp)
+{
+    const char *search = NULL;
+    g_auto(GStrv) dirs = NULL;
+
+    if (strchr(name, '/') != NULL) {
+        return g_strdup(name);
+    }
+    for (gsize i = 0; envp[i] != NULL && search == NULL; i++) {
+        if (g_str_has_prefix(envp[i], "PATH=")) {
+            search = envp[i] + 5;
+        }
+    }
+    dirs = g_strsplit(search != NULL ? search : "/usr/bin:/bin", ":", -1);
+    for (gsize i = 0; dirs[i] != NULL; i++) {
+        char *candidate = g_build_filename(*dirs[i] ? dirs[i] : ".", name, NULL);
+
+        if (access(candidate, X_OK) == 0) {
+            return candidate;
+        }
+        g_free(candidate);
+    }
+    return NULL;
+}
+
 /* Starts the child; 0, or the errno that kept it from starting. */
 static int spawn_child(const char *const *argv, char *const *envp, child *c)
 {
@@ -84,10 +111,11 @@ static int spawn_child(const char *const *argv, char *const *envp, child *c)
     }
     init_spawn_attr(&attr);
     init_file_actions(&actions, out_pipe[1], err_pipe[1]);
-    if (strchr(argv[0], '/') != NULL) {
-        rc = posix_spawn(&c->pid, argv[0], &actions, &attr, (char *const *)argv, envp);
-    } else {
-        rc = posix_spawnp(&c->pid, argv[0], &actions, &attr, (char *const *)argv, envp);
+    {
+        g_autofree char *path = find_program(argv[0], envp);
+
+        rc = path == NULL ? ENOENT
+                          : posix_spawn(&c->pid, path, &actions, &attr, (char *const *)argv, envp);
     }
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
@@ -188,19 +216,24 @@ static gboolean wait_child(child *c, lh_deadline limit, lh_run_result *r, gsize 
     }
 }
 
-/* Reads what is already in the pipes, without waiting for end of file. */
+/* Reads what is already in the pipes, without waiting for end of file, and at most
+ * DRAIN_MAX_READS reads per pipe: a daemon the command left behind may keep writing. */
+#define DRAIN_MAX_READS 64
+
+static void drain_one(int *fd, GString *into, gsize *dropped, gsize max)
+{
+    if (*fd < 0) {
+        return;
+    }
+    fcntl(*fd, F_SETFL, O_NONBLOCK);
+    for (int i = 0; i < DRAIN_MAX_READS && read_some(fd, into, dropped, max); i++) {
+    }
+}
+
 static void drain(child *c, lh_run_result *r, gsize max)
 {
-    if (c->out_fd >= 0) {
-        fcntl(c->out_fd, F_SETFL, O_NONBLOCK);
-        while (read_some(&c->out_fd, r->out, &r->out_dropped, max)) {
-        }
-    }
-    if (c->err_fd >= 0) {
-        fcntl(c->err_fd, F_SETFL, O_NONBLOCK);
-        while (read_some(&c->err_fd, r->err, &r->err_dropped, max)) {
-        }
-    }
+    drain_one(&c->out_fd, r->out, &r->out_dropped, max);
+    drain_one(&c->err_fd, r->err, &r->err_dropped, max);
 }
 
 /* The deadline has passed: SIGTERM to the group, a grace period, SIGKILL. */

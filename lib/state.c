@@ -32,14 +32,16 @@ static char *safe_name(const char *agent, const char *resource)
     return name;
 }
 
-/* Reads the file without following a link; NULL with *problem when unusable. */
-static char *read_state_file(const char *path, char **problem)
+/* Reads the file without following a link; NULL with *problem when unusable, and
+ * *corrupt when the file is there but is no state (to be set aside). */
+static char *read_state_file(const char *path, char **problem, gboolean *corrupt)
 {
     char buf[STATE_MAX_BYTES + 1];
     struct stat st;
     ssize_t n;
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 
+    *corrupt = FALSE;
     if (fd < 0) {
         if (errno != ENOENT) {
             *problem = g_strdup_printf("refused %s: %s", path,
@@ -57,9 +59,13 @@ static char *read_state_file(const char *path, char **problem)
         n = read(fd, buf, sizeof(buf));
     } while (n < 0 && errno == EINTR);
     close(fd);
-    if (n < 0 || n > STATE_MAX_BYTES) {
+    /* A crash can leave zero bytes behind: a NUL is never part of a state. */
+    if (n < 0 || n > STATE_MAX_BYTES || memchr(buf, '\0', (size_t)n) != NULL) {
         *problem = g_strdup_printf("corrupt %s: %s", path,
-                                   n < 0 ? g_strerror(errno) : "larger than a state can be");
+                                   n < 0                  ? g_strerror(errno)
+                                   : n > STATE_MAX_BYTES ? "larger than a state can be"
+                                                          : "it contains NUL bytes");
+        *corrupt = n >= 0;
         return NULL;
     }
     return g_strndup(buf, (gsize)n);
@@ -89,8 +95,11 @@ static gboolean parse_state(const char *path, const char *data, GHashTable *valu
     }
     keys = g_key_file_get_keys(file, STATE_GROUP, NULL, NULL);
     for (gsize i = 0; keys != NULL && keys[i] != NULL; i++) {
-        g_hash_table_insert(values, g_strdup(keys[i]),
-                            g_key_file_get_value(file, STATE_GROUP, keys[i], NULL));
+        char *value = g_key_file_get_string(file, STATE_GROUP, keys[i], NULL);
+
+        if (value != NULL) {
+            g_hash_table_insert(values, g_strdup(keys[i]), value);
+        }
     }
     return TRUE;
 }
@@ -100,16 +109,23 @@ lh_state *lh_state_load(const char *dir, const char *agent, const char *resource
     lh_state *state = g_new0(lh_state, 1);
     g_autofree char *name = safe_name(agent, resource);
     g_autofree char *data = NULL;
+    gboolean corrupt = FALSE;
 
-    if (dir == NULL) {
-        dir = getenv("HA_RSCTMP") != NULL ? getenv("HA_RSCTMP") : DEFAULT_STATE_DIR;
+    if (dir == NULL || *dir == '\0') {
+        dir = getenv("HA_RSCTMP");
+    }
+    if (dir == NULL || *dir == '\0') {
+        dir = DEFAULT_STATE_DIR; /* never a relative path: the cwd is anyone's */
     }
     state->dir = g_strdup(dir);
     state->path = g_build_filename(dir, name, NULL);
     state->values = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-    data = read_state_file(state->path, &state->problem);
+    data = read_state_file(state->path, &state->problem, &corrupt);
     if (data != NULL && !parse_state(state->path, data, state->values, &state->problem)) {
         g_hash_table_remove_all(state->values);
+        corrupt = TRUE;
+    }
+    if (corrupt) {
         set_aside(state->path);
     }
     if (state->problem != NULL) {
@@ -183,7 +199,7 @@ static char *serialise(GHashTable *values)
                            NULL);
     g_hash_table_iter_init(&iter, values);
     while (g_hash_table_iter_next(&iter, &key, &value)) {
-        g_key_file_set_value(file, STATE_GROUP, key, value);
+        g_key_file_set_string(file, STATE_GROUP, key, value); /* escapes newlines */
     }
     return g_key_file_to_data(file, NULL, NULL);
 }

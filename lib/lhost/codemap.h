@@ -29,7 +29,8 @@ typedef enum lh_decision {
     LH_DECIDE_PARTIAL,  /* some of it runs: a failure to recover from */
     LH_DECIDE_RETRY,    /* transient: check again, within the retry budget */
     LH_DECIDE_FAILED,
-    LH_DECIDE_FAILOVER, /* cannot run on here now: move it (hard error) */
+    LH_DECIDE_FAILOVER, /* the vendor says "fail over": a failure, which the cluster's
+                         * policy (migration-threshold) recovers in place or elsewhere */
     LH_DECIDE_NOT_HERE, /* this node cannot run it at all (installation) */
 } lh_decision;
 

@@ -56,7 +56,7 @@ typedef struct lh_run_result {
 
 #define LH_RUN_RESULT_INIT {LH_RUN_NOT_STARTED, -1, 0, 0, NULL, NULL, 0, 0, 0}
 
-/* Runs argv[0] (an absolute path, or found on the PATH of @opts->envp) and waits
+/* Runs argv[0] (a path, or a name found on the PATH of @opts->envp) and waits
  * for it within the deadline. Never fails: every outcome is in @result, which the
  * caller releases. */
 void lh_run(const char *const *argv, const lh_run_options *opts, lh_run_result *result);
