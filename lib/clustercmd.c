@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -64,6 +65,20 @@ static lh_run_result run_command(lh_op *op, const lh_clustercmd *product, const 
 
 /* ---- monitor ------------------------------------------------------------- */
 
+/* By hand, the tables every decision comes from, as the man page prints them. */
+static void explain_codemaps(const lh_op *op, const lh_clustercmd *product)
+{
+    if (!op->interactive) {
+        return;
+    }
+    for (size_t i = 0; i < product->n_status; i++) {
+        g_autofree char *table = lh_codemap_table(product->status[i].map, FALSE);
+
+        fprintf(stderr, "%s return codes, and what each context does with them:\n%s",
+                product->status[i].map->command, table);
+    }
+}
+
 lh_result lh_clustercmd_monitor(lh_op *op, const lh_clustercmd *product)
 {
     lh_status status = LH_STATUS_INIT;
@@ -71,6 +86,7 @@ lh_result lh_clustercmd_monitor(lh_op *op, const lh_clustercmd *product)
 
     lh_clustercmd_check(op, product, op->probe ? LH_CONTEXT_PROBE : LH_CONTEXT_MONITOR,
                         &status);
+    explain_codemaps(op, product);
     lh_op_explain(op, "decision: %s", lh_decision_name(status.verdict.decision));
     if (status.verdict.code == LH_OCF_SUCCESS
         || (status.verdict.code == LH_OCF_NOT_RUNNING && op->probe)) {

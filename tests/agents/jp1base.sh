@@ -196,6 +196,7 @@ is "$rc" 7 "by hand with --options: same answer as the cluster's"
 like "$out" "ran .*jbs_spmd_status -h lhA -t 5: jbs_spmd_status returned 8 \(all processes stopped\)" \
     "... saying what it ran and what that means"
 like "$out" "=> OCF_NOT_RUNNING \(7\)" "... and which OCF code follows"
+like "$out" "8 +all processes stopped +stopped +OCF_NOT_RUNNING" "... with the code map it decided from"
 "$AGENTS/jp1base" monitor --no-such-option x >/dev/null 2>&1
 is "$?" 2 "an unknown option: OCF_ERR_ARGS"
 "$AGENTS/jp1base" frobnicate >/dev/null 2>&1

@@ -4,28 +4,28 @@
 # PRODUCTS.md section 1 and the OCF 1.1 spec.
 . "$(dirname "$0")/lib.sh"
 
-emu_world lhA
-"$EMU" setup lhA "$world/shdsk/lhA" --imdb >/dev/null
-shd="$world/shdsk/lhA"
+emu_world lhI
+"$EMU" setup lhI "$world/shdsk/lhI" --imdb >/dev/null
+shd="$world/shdsk/lhI"
 agent_env=(
-    OCF_RESKEY_logical_host=lhA OCF_RESKEY_shared_dir="$shd" OCF_RESKEY_use_imdb=true
+    OCF_RESKEY_logical_host=lhI OCF_RESKEY_shared_dir="$shd" OCF_RESKEY_use_imdb=true
     OCF_RESKEY_start_cmd="$EMUBIN/jco_start.cluster" OCF_RESKEY_stop_cmd="$EMUBIN/jco_stop.cluster"
     OCF_RESKEY_kill_cmd="$EMUBIN/jco_killall.cluster" OCF_RESKEY_status_cmd="$EMUBIN/jco_spmd_status"
     OCF_RESKEY_dbstatus_cmd="$EMUBIN/jimdbstatus" OCF_RESKEY_base_status_cmd="$EMUBIN/jbs_spmd_status"
     OCF_RESKEY_status_retry_interval=0 OCF_RESKEY_dbstatus_retry_interval=0
     OCF_RESKEY_CRM_meta_timeout=20000
 )
-base() { # base ACTION: JP1/Base of lhA through the real jp1base agent
+base() { # base ACTION: JP1/Base of lhI through the real jp1base agent
     local saved=$rc
     agent jp1base "$1" OCF_RESKEY_start_cmd="$EMUBIN/jbs_start.cluster" \
         OCF_RESKEY_stop_cmd="$EMUBIN/jbs_stop.cluster" OCF_RESKEY_kill_cmd="$EMUBIN/jbs_killall.cluster" \
         OCF_RESKEY_status_cmd="$EMUBIN/jbs_spmd_status"
     base_rc=$rc rc=$saved
 }
-im_count() { # processes of JP1/IM (manager and database) alive for lhA
+im_count() { # processes of JP1/IM (manager and database) alive for lhI
     local n=0 name
     for name in jco_spmd evflow jcamain evtcon evgen jcsmain jcfmain pdprcd pdrdmd pdsds; do
-        n=$((n + $(emu_pids lhA "$name" | wc -l)))
+        n=$((n + $(emu_pids lhI "$name" | wc -l)))
     done
     echo "$n"
 }
@@ -57,7 +57,7 @@ mv "$shd.away" "$shd"
 starts=$(emu_runs jco_start.cluster)
 agent jp1im start
 is "$rc" 1 "start refuses while JP1/Base of the logical host is down"
-like "$(reason)" "JP1/Base of logical host lhA is not running.*returned 8" "... saying why"
+like "$(reason)" "JP1/Base of logical host lhI is not running.*returned 8" "... saying why"
 is "$(emu_runs jco_start.cluster)" "$starts" "... without running jco_start.cluster"
 is "$(im_count)" 0 "... and nothing of JP1/IM runs"
 
@@ -72,24 +72,24 @@ agent jp1im start
 is "$rc" 0 "a second start succeeds (idempotent)"
 
 # ---- real faults -------------------------------------------------------------------
-kill -9 "$(emu_pids lhA evflow)"
+kill -9 "$(emu_pids lhI evflow)"
 agent jp1im monitor "$MON"
 is "$rc" 1 "kill -9 of evflow: partial, a failure"
 like "$(reason)" "jco_spmd_status returned 4" "... reported from jco_spmd_status"
 agent jp1im stop
 is "$rc" 0 "stop after the failure"
 is "$(im_count)" 0 "... nothing of JP1/IM is left"
-is "$(emu_pids lhA jbs_spmd | wc -l | tr -d ' ')" 1 "... and JP1/Base still runs"
+is "$(emu_pids lhI jbs_spmd | wc -l | tr -d ' ')" 1 "... and JP1/Base still runs"
 agent jp1im start
 for name in jco_spmd evflow jcamain evtcon evgen jcsmain jcfmain; do
-    kill -9 $(emu_pids lhA "$name") 2>/dev/null
+    kill -9 $(emu_pids lhI "$name") 2>/dev/null
 done
 sleep 0.1
 agent jp1im monitor "$MON"
 is "$rc" 7 "kill -9 of every IM process: stopped (not running)"
 agent jp1im stop
 agent jp1im start
-kill -9 $(emu_pids lhA pdrdmd) $(emu_pids lhA pdsds)
+kill -9 $(emu_pids lhI pdrdmd) $(emu_pids lhI pdsds)
 sleep 0.1
 agent jp1im monitor "$MON"
 is "$rc" 1 "the database core killed: jimdbstatus 16, a failure"
@@ -98,87 +98,87 @@ agent jp1im stop
 is "$rc" 0 "stop with the database core dead"
 
 agent jp1im start
-inject lhA jco_stop.cluster hang
+inject lhI jco_stop.cluster hang
 agent jp1im stop OCF_RESKEY_CRM_meta_timeout=10000
 is "$rc" 0 "a hung jco_stop.cluster still ends in a clean stop through jco_killall.cluster"
 [ "$elapsed_ms" -lt 10000 ]
 ok $? "... within the stop timeout (${elapsed_ms} ms < 10000 ms)"
 is "$(im_count)" 0 "... nothing left"
-clear_injections lhA
+clear_injections lhI
 
 # ---- jco_spmd_status: every code, probe and recurring monitor ------------------------
 for ctx in "$PROBE" "$MON"; do
     for pair in 0:0 1:1 4:1 8:7 42:1; do
         code=${pair%%:*} want=${pair##*:}
-        inject lhA jco_spmd_status "$code"
+        inject lhI jco_spmd_status "$code"
         agent jp1im monitor "$ctx" OCF_RESKEY_use_imdb=false
         is "$rc" "$want" "jco_spmd_status $code, ${ctx#*=} ms interval: OCF $want"
     done
 done
-inject lhA jco_spmd_status 12 12 8
+inject lhI jco_spmd_status 12 12 8
 agent jp1im monitor "$MON" OCF_RESKEY_use_imdb=false
 is "$rc" 7 "jco_spmd_status 12, 12, 8: retried within the budget"
-inject lhA jco_spmd_status 12 12 12 8
+inject lhI jco_spmd_status 12 12 12 8
 agent jp1im monitor "$MON" OCF_RESKEY_use_imdb=false
 is "$rc" 1 "jco_spmd_status 12 beyond the budget: failure"
-clear_injections lhA
+clear_injections lhI
 
 # ---- jimdbstatus: every code, with the manager running ---------------------------------
 agent jp1im start
 # rc -> OCF code in a recurring monitor and in a probe (20: this node cannot run it).
 for triple in 0:0:0 1:1:1 4:1:1 8:1:1 12:1:1 16:1:1 20:5:7 42:1:1; do
     IFS=: read -r code want_mon want_probe <<<"$triple"
-    inject lhA jimdbstatus "$code" "$code" "$code" "$code" "$code"
+    inject lhI jimdbstatus "$code" "$code" "$code" "$code" "$code"
     agent jp1im monitor "$MON"
     is "$rc" "$want_mon" "jimdbstatus $code in a recurring monitor: OCF $want_mon"
-    inject lhA jimdbstatus "$code" "$code" "$code" "$code" "$code"
+    inject lhI jimdbstatus "$code" "$code" "$code" "$code" "$code"
     agent jp1im monitor "$PROBE"
     is "$rc" "$want_probe" "jimdbstatus $code in a probe: OCF $want_probe"
 done
 before=$(emu_runs jimdbstatus)
-inject lhA jimdbstatus 1 4 0
+inject lhI jimdbstatus 1 4 0
 agent jp1im monitor "$MON"
 is "$rc" 0 "jimdbstatus 1, 4, 0: transient codes retried, then running"
 is "$(($(emu_runs jimdbstatus) - before))" 3 "... after three runs"
 before=$(emu_runs jimdbstatus)
-inject lhA jimdbstatus 1 1 1 1 1
+inject lhI jimdbstatus 1 1 1 1 1
 agent jp1im monitor "$MON"
 is "$rc" 1 "jimdbstatus 1 beyond dbstatus_retries (3): failure"
 is "$(($(emu_runs jimdbstatus) - before))" 4 "... after four runs"
-inject lhA jimdbstatus 8
+inject lhI jimdbstatus 8
 agent jp1im monitor "$MON" OCF_RESKEY_dbstatus_retries=5
 is "$rc" 1 "jimdbstatus 8 fails over at once, whatever the retry budget"
 before=$(emu_runs jimdbstatus)
 agent jp1im monitor "$MON" OCF_RESKEY_use_imdb=false
 is "$(emu_runs jimdbstatus)" "$before" "use_imdb=false: jimdbstatus never runs"
-clear_injections lhA
+clear_injections lhI
 agent jp1im stop
 
 # ---- start polling and stop verification with injected codes ------------------------------
-inject lhA jimdbstatus 4 1 12 8 16 42 real
+inject lhI jimdbstatus 4 1 12 8 16 42 real
 agent jp1im start
 is "$rc" 0 "start polls through jimdbstatus 4, 1, 12, 8, 16 and an undocumented code"
 agent jp1im stop
-inject lhA jimdbstatus 20
+inject lhI jimdbstatus 20
 agent jp1im start
 is "$rc" 5 "jimdbstatus 20 during start: OCF_ERR_INSTALLED at once"
 like "$(reason)" "not set up" "... saying the database is not set up"
-clear_injections lhA
+clear_injections lhI
 agent jp1im stop
 agent jp1im start
-inject lhA jco_spmd_status 0 8 8 real
-inject lhA jimdbstatus 16 4 1 12
+inject lhI jco_spmd_status 0 8 8 real
+inject lhI jimdbstatus 16 4 1 12
 agent jp1im stop
 is "$rc" 0 "stop rechecks through jimdbstatus 16, 4, 1 until 12 (stopped normally)"
 is "$(im_count)" 0 "... nothing left"
-clear_injections lhA
+clear_injections lhI
 
-inject_flag lhA jp1cons.start-never-completes
+inject_flag lhI jp1cons.start-never-completes
 agent jp1im start OCF_RESKEY_CRM_meta_timeout=4000
 is "$rc" 1 "a start that never completes fails within the deadline"
 [ "$elapsed_ms" -lt 4000 ]
 ok $? "... before Pacemaker's timeout (${elapsed_ms} ms)"
-clear_injections lhA
+clear_injections lhI
 agent jp1im stop
 is "$(im_count)" 0 "stop after a failed start leaves nothing"
 base stop

@@ -59,6 +59,9 @@ skip_all() {
 }
 
 # A private emulator world: node-local root, a shared directory, time scaled down.
+# make check runs test files in parallel, and a forced termination finds processes
+# by name and logical host across the whole node, as the real one does: so every
+# test file uses logical host names of its own.
 emu_world() { # emu_world LOGICAL_HOST...
     world=$(mktemp -d /tmp/lhost-test.XXXXXX)
     export JP1EMU_ROOT="$world/emu" JP1EMU_TIME_SCALE="${JP1EMU_TIME_SCALE:-0.02}"
