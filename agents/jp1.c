@@ -72,7 +72,8 @@ lh_result jp1_require_commands(const jp1_common *c)
     return LH_RESULT_OK;
 }
 
-void jp1_explain_history(lh_op *op)
+/* By hand, the last start recorded on this node, for context. */
+static void explain_history(lh_op *op)
 {
     g_autoptr(lh_state) state = NULL;
     const char *last;
@@ -87,7 +88,7 @@ void jp1_explain_history(lh_op *op)
     }
 }
 
-void jp1_record(lh_op *op, const char *key, gint64 started_us, lh_ocf_code code)
+static void record(lh_op *op, const char *key, gint64 started_us, lh_ocf_code code)
 {
     g_autoptr(lh_state) state = lh_state_load(NULL, op->agent->name, op->resource);
     g_autoptr(GDateTime) now = g_date_time_new_now_local();
@@ -101,4 +102,55 @@ void jp1_record(lh_op *op, const char *key, gint64 started_us, lh_ocf_code code)
     if (!lh_state_save(state, &why)) {
         lh_warn("cannot record the %s: %s", key, why); /* informative only */
     }
+}
+
+/* The documented order: what @requires checks runs before this product starts. */
+static lh_result require_running(lh_op *op, const lh_clustercmd *product,
+                                 const jp1_spmd_check *requires, const char *required_product)
+{
+    lh_status status = LH_STATUS_INIT;
+    lh_result result = LH_RESULT_OK;
+
+    lh_status_check(op, &requires->cmd, LH_CONTEXT_MONITOR, &status);
+    if (status.verdict.decision != LH_DECIDE_RUNNING) {
+        result = lh_result_new(LH_OCF_ERR_GENERIC,
+                               "%s of logical host %s is not running (%s): %s starts only "
+                               "after it",
+                               required_product, product->logical_host, status.summary,
+                               product->product);
+    }
+    lh_status_release(&status);
+    return result;
+}
+
+lh_result jp1_start(lh_op *op, const lh_clustercmd *product, const jp1_spmd_check *requires,
+                    const char *required_product)
+{
+    gint64 started = g_get_monotonic_time();
+    lh_result result = LH_RESULT_OK;
+
+    /* Without the shared directory the library refuses with the better reason. */
+    if (requires != NULL && lh_dir_present(product->shared_dir)) {
+        result = require_running(op, product, requires, required_product);
+    }
+    if (result.code == LH_OCF_SUCCESS) {
+        result = lh_clustercmd_start(op, product);
+    }
+    record(op, "last_start", started, result.code);
+    return result;
+}
+
+lh_result jp1_stop(lh_op *op, const lh_clustercmd *product)
+{
+    gint64 started = g_get_monotonic_time();
+    lh_result result = lh_clustercmd_stop(op, product);
+
+    record(op, "last_stop", started, result.code);
+    return result;
+}
+
+lh_result jp1_monitor(lh_op *op, const lh_clustercmd *product)
+{
+    explain_history(op);
+    return lh_clustercmd_monitor(op, product);
 }

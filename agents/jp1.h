@@ -50,10 +50,14 @@ lh_clustercmd jp1_clustercmd(const char *product, const jp1_common *c,
 /* OCF_ERR_INSTALLED unless start, stop, kill and status commands are executable. */
 lh_result jp1_require_commands(const jp1_common *c);
 
-/* Start and stop leave a line in the resource's state ("last_start"...), which a
- * monitor run by hand shows; the cluster's monitors never touch the file. */
-void jp1_record(lh_op *op, const char *key, gint64 started_us, lh_ocf_code code);
-void jp1_explain_history(lh_op *op);
+/* Start, stop and monitor of a JP1 product. Start and stop leave a line in the
+ * resource's state ("last_start", "last_stop") that a monitor run by hand shows; the
+ * cluster's monitors never touch the file. @requires, when not NULL, is another JP1
+ * product of the same logical host that must run first (JP1/Base for JP1/IM). */
+lh_result jp1_start(lh_op *op, const lh_clustercmd *product, const jp1_spmd_check *requires,
+                    const char *required_product);
+lh_result jp1_stop(lh_op *op, const lh_clustercmd *product);
+lh_result jp1_monitor(lh_op *op, const lh_clustercmd *product);
 
 /* The nine parameter rows both agents have, with the product's defaults. */
 #define JP1_FIELD(type, f) offsetof(type, common.f)

@@ -48,32 +48,23 @@ static lh_result jp1base_monitor(lh_op *op, const void *config)
     jp1base_product product;
 
     jp1base_product_init(&product, config);
-    jp1_explain_history(op);
-    return lh_clustercmd_monitor(op, &product.cmd);
+    return jp1_monitor(op, &product.cmd);
 }
 
 static lh_result jp1base_start(lh_op *op, const void *config)
 {
-    gint64 started = g_get_monotonic_time();
     jp1base_product product;
-    lh_result result;
 
     jp1base_product_init(&product, config);
-    result = lh_clustercmd_start(op, &product.cmd);
-    jp1_record(op, "last_start", started, result.code);
-    return result;
+    return jp1_start(op, &product.cmd, NULL, NULL);
 }
 
 static lh_result jp1base_stop(lh_op *op, const void *config)
 {
-    gint64 started = g_get_monotonic_time();
     jp1base_product product;
-    lh_result result;
 
     jp1base_product_init(&product, config);
-    result = lh_clustercmd_stop(op, &product.cmd);
-    jp1_record(op, "last_stop", started, result.code);
-    return result;
+    return jp1_stop(op, &product.cmd);
 }
 
 static const lh_action jp1base_actions[] = {

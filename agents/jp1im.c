@@ -111,63 +111,32 @@ static lh_result jp1im_validate(lh_op *op, const void *config)
     return r;
 }
 
-/* The documented order: JP1/Base of the same logical host runs before JP1/IM. */
-static lh_result jp1im_require_base(lh_op *op, const jp1im_config *c)
-{
-    jp1_spmd_check base;
-    lh_status status = LH_STATUS_INIT;
-    lh_result result = LH_RESULT_OK;
-
-    jp1_spmd_check_init(&base, &jbs_spmd_status_map, c->base_status_cmd, &c->common);
-    lh_status_check(op, &base.cmd, LH_CONTEXT_MONITOR, &status);
-    if (status.verdict.decision != LH_DECIDE_RUNNING) {
-        result = lh_result_new(LH_OCF_ERR_GENERIC,
-                               "JP1/Base of logical host %s is not running (%s): JP1/IM - "
-                               "Manager starts only after it; order ocf:lhost:jp1base first",
-                               c->common.logical_host, status.summary);
-    }
-    lh_status_release(&status);
-    return result;
-}
-
 static lh_result jp1im_monitor(lh_op *op, const void *config)
 {
     jp1im_product product;
 
     jp1im_product_init(&product, config);
-    jp1_explain_history(op);
-    return lh_clustercmd_monitor(op, &product.cmd);
+    return jp1_monitor(op, &product.cmd);
 }
 
+/* The documented order: JP1/Base of the same logical host runs before JP1/IM. */
 static lh_result jp1im_start(lh_op *op, const void *config)
 {
-    gint64 started = g_get_monotonic_time();
+    const jp1im_config *c = config;
     jp1im_product product;
-    lh_result result;
+    jp1_spmd_check base;
 
-    jp1im_product_init(&product, config);
-    if (!lh_dir_present(product.cmd.shared_dir)) {
-        result = lh_clustercmd_start(op, &product.cmd); /* which refuses, saying why */
-    } else {
-        result = jp1im_require_base(op, config);
-        if (result.code == LH_OCF_SUCCESS) {
-            result = lh_clustercmd_start(op, &product.cmd);
-        }
-    }
-    jp1_record(op, "last_start", started, result.code);
-    return result;
+    jp1im_product_init(&product, c);
+    jp1_spmd_check_init(&base, &jbs_spmd_status_map, c->base_status_cmd, &c->common);
+    return jp1_start(op, &product.cmd, &base, "JP1/Base");
 }
 
 static lh_result jp1im_stop(lh_op *op, const void *config)
 {
-    gint64 started = g_get_monotonic_time();
     jp1im_product product;
-    lh_result result;
 
     jp1im_product_init(&product, config);
-    result = lh_clustercmd_stop(op, &product.cmd);
-    jp1_record(op, "last_stop", started, result.code);
-    return result;
+    return jp1_stop(op, &product.cmd);
 }
 
 static const lh_action jp1im_actions[] = {
