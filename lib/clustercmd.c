@@ -63,6 +63,17 @@ static lh_run_result run_command(lh_op *op, const lh_clustercmd *product, const 
     return run;
 }
 
+/* Stop and forced termination prove nothing by their return codes either: only the
+ * verification afterwards decides, so what they returned is logged and dropped. */
+static void run_unchecked(lh_op *op, const lh_clustercmd *product, const char *cmd,
+                          lh_deadline limit)
+{
+    g_autofree char *how = NULL;
+    lh_run_result run = run_command(op, product, cmd, limit, &how);
+
+    lh_run_result_release(&run);
+}
+
 /* ---- monitor ------------------------------------------------------------- */
 
 /* By hand, the tables every decision comes from, as the man page prints them. */
@@ -183,12 +194,9 @@ typedef struct stop_poll {
 static gboolean stop_step(lh_op *op, gpointer data)
 {
     stop_poll *poll = data;
-    g_autofree char *how = NULL;
-    lh_run_result run;
 
     if (poll->rounds++ > 0) {
-        run = run_command(op, poll->product, poll->product->kill_cmd, op->deadline, &how);
-        lh_run_result_release(&run);
+        run_unchecked(op, poll->product, poll->product->kill_cmd, op->deadline);
     }
     lh_clustercmd_check(op, poll->product, LH_CONTEXT_STOP, &poll->status);
     return poll->status.verdict.settled;
@@ -196,20 +204,14 @@ static gboolean stop_step(lh_op *op, gpointer data)
 
 static void run_stop_commands(lh_op *op, const lh_clustercmd *product, gboolean running)
 {
-    g_autofree char *how = NULL;
-    g_autofree char *kill_how = NULL;
-    lh_run_result run;
-
     if (running) {
         lh_deadline share = lh_deadline_in_ms(
             (gint64)((double)lh_deadline_remaining_ms(op->deadline) * STOP_COMMAND_SHARE));
 
-        run = run_command(op, product, product->stop_cmd, share, &how);
-        lh_run_result_release(&run);
+        run_unchecked(op, product, product->stop_cmd, share);
     }
     /* Always, as Hitachi recommends: leftovers must not break the next start. */
-    run = run_command(op, product, product->kill_cmd, op->deadline, &kill_how);
-    lh_run_result_release(&run);
+    run_unchecked(op, product, product->kill_cmd, op->deadline);
 }
 
 lh_result lh_clustercmd_stop(lh_op *op, const lh_clustercmd *product)

@@ -101,12 +101,14 @@ void lh_status_check(lh_op *op, const lh_status_cmd *cmd, lh_context context,
     gboolean may_retry = context == LH_CONTEXT_MONITOR || context == LH_CONTEXT_PROBE;
 
     for (;;) {
-        g_autofree char *shown = NULL;
-
         run_once(op, cmd, context, status);
-        shown = lh_argv_to_string(cmd->argv);
-        lh_op_explain(op, "ran %s: %s -> %s", shown, status->summary,
-                      lh_decision_name(status->verdict.decision));
+        /* Under the cluster run_once's debug line says it all: no argv text to build. */
+        if (op->interactive) {
+            g_autofree char *shown = lh_argv_to_string(cmd->argv);
+
+            lh_op_explain(op, "ran %s: %s -> %s", shown, status->summary,
+                          lh_decision_name(status->verdict.decision));
+        }
         if (status->verdict.decision != LH_DECIDE_RETRY || !may_retry) {
             return;
         }
