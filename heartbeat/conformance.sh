@@ -19,7 +19,7 @@ params_jp1im=(logical_host=lhC shared_dir="$world/shdsk/lhC" start_cmd="$E/jco_s
 # A provider of our own under the real OCF root, for crm_resource; removed at exit.
 provider="lhost-check-$$"
 provider_dir="/usr/lib/ocf/resource.d/$provider"
-mkdir -p "$provider_dir"
+mkdir -m 755 -p "$provider_dir"
 trap 'rm -rf "$provider_dir"; emu_teardown' EXIT
 
 # crm_resource --force-* read the resource from a CIB file, as on a node without a cluster.
@@ -45,7 +45,9 @@ force() { # force ACTION AGENT -> rc
 check_agent() { # check_agent NAME PARAM=VALUE...
     local name=$1 opts=() p
     shift
-    ln -sf "$AGENTS/$name" "$provider_dir/$name"
+    # Installed as make install would (mode 755 under the OCF root): ocf-tester runs
+    # the agent as an unprivileged user, who may not reach a private build tree.
+    install -m 755 "$AGENTS/$name" "$provider_dir/$name"
 
     "$AGENTS/$name" meta-data >"$world/$name.xml"
     "$XMLLINT" --noout --relaxng "$OCF_SCHEMA" "$world/$name.xml" 2>"$world/rng.err"
@@ -53,7 +55,7 @@ check_agent() { # check_agent NAME PARAM=VALUE...
     like "$(sed -n 3p "$world/$name.xml")" "<version>1.1</version>" "$name: meta-data declares OCF 1.1"
 
     for p in "$@"; do opts+=(-o "$p"); done
-    "$OCF_TESTER" -n "rsc_$name" "${opts[@]}" "$AGENTS/$name" >"$world/tester.out" 2>&1
+    "$OCF_TESTER" -n "rsc_$name" "${opts[@]}" "$provider_dir/$name" >"$world/tester.out" 2>&1
     failures=$(grep -c '^\* rc=' "$world/tester.out")
     is "$failures" 1 "$name: ocf-tester reports exactly one failure"
     like "$(grep '^\* rc=' "$world/tester.out")" "does not conform to ra-api-1.dtd" \
