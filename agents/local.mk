@@ -8,3 +8,12 @@ heartbeat_jp1base_LDADD = $(LHOST_LIBS)
 
 heartbeat_jp1im_SOURCES = agents/jp1im.c agents/jp1.c agents/jp1.h
 heartbeat_jp1im_LDADD = $(LHOST_LIBS)
+
+# The lhost command: a logical host's members in order, for any cluster software.
+sbin_PROGRAMS = agents/lhost
+agents_lhost_SOURCES = agents/lhost.c
+agents_lhost_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DLH_DEFINITIONS_DIR='"$(sysconfdir)/lhost"' -DLH_OCF_ROOT='"$(ocfrootdir)"' \
+	-DLH_STATE_DIR='"/run/lhost"'
+agents_lhost_CFLAGS = $(AM_CFLAGS) $(LIBQB_CFLAGS)
+agents_lhost_LDADD = $(LHOST_ENGINE_LIBS) $(LIBQB_LIBS)

@@ -59,7 +59,9 @@ tests_unit_check_clustercmd_LDADD = $(LHOST_LIBS) $(CHECK_LIBS)
 lh_header_units = \
 	tests/unit/headers/clustercmd.c tests/unit/headers/codemap.c \
 	tests/unit/headers/deadline.c tests/unit/headers/log.c tests/unit/headers/ocf.c \
-	tests/unit/headers/poll.c tests/unit/headers/run.c tests/unit/headers/state.c
+	tests/unit/headers/poll.c tests/unit/headers/run.c tests/unit/headers/state.c \
+	tests/unit/headers/lhdef.c tests/unit/headers/agentinfo.c tests/unit/headers/lhost.c \
+	tests/unit/headers/cib.c
 CLEANFILES += $(lh_header_units)
 
 tests/unit/headers/%.c: $(top_srcdir)/lib/lhost/%.h
