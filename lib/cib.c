@@ -43,7 +43,9 @@ static void add_group_policy(xmlNode *group, const lh_def *def)
 {
     g_autofree char *set_id = g_strdup_printf("%s-meta_attributes", def->name);
     xmlNode *meta = add(group, "meta_attributes", set_id);
-    g_autofree char *threshold = g_strdup_printf("%d", def->policy.migration_threshold);
+    g_autofree char *threshold = def->policy.migration_threshold >= LH_INFINITY
+                                     ? g_strdup("INFINITY")
+                                     : g_strdup_printf("%d", def->policy.migration_threshold);
     g_autofree char *expiry = lh_duration_format(def->policy.failure_timeout_ms);
 
     add_nvpair(meta, set_id, "migration-threshold", threshold);

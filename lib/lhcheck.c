@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 #include <lhost/lhost.h>
 
@@ -219,6 +220,14 @@ static void check_against(lh_lhost *lhost, const lh_def *other, GPtrArray *probl
     }
 }
 
+static gboolean same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev
+           && sa.st_ino == sb.st_ino;
+}
+
 /* Two logical hosts on one shared directory would start twice on it, on two nodes. */
 static void check_siblings(lh_lhost *lhost, GPtrArray *problems)
 {
@@ -231,7 +240,7 @@ static void check_siblings(lh_lhost *lhost, GPtrArray *problems)
         g_autoptr(GPtrArray) ignored = g_ptr_array_new_with_free_func(g_free);
         g_autoptr(lh_def) other = NULL;
 
-        if (!g_str_has_suffix(entry, ".conf") || strcmp(path, lhost->def->path) == 0) {
+        if (!g_str_has_suffix(entry, ".conf") || same_file(path, lhost->def->path)) {
             continue;
         }
         other = lh_def_load(path, ignored);

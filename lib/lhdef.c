@@ -9,8 +9,6 @@
 
 #define POLICY_GROUP "logical-host"
 #define MEMBER_PREFIX "member "
-/* What a repeated group is renamed to, so that GKeyFile keeps it apart. */
-#define DUPLICATE_PREFIX "repeated group at line "
 
 static const char *const role_names[] = {"disk", "ip", "base", "manager", "other"};
 
@@ -113,22 +111,71 @@ int lh_def_line(const lh_def *def, const lh_member *member, const char *key)
     return line_of(def, group, key);
 }
 
+/* A key GKeyFile accepts and a definition can use: letters, digits, '_', '-', '.'. */
+static gboolean valid_key(const char *key)
+{
+    if (key[0] == '\0') {
+        return FALSE;
+    }
+    for (const char *p = key; *p != '\0'; p++) {
+        if (!g_ascii_isalnum(*p) && *p != '_' && *p != '-' && *p != '.') {
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+/* Indexes one "key = value" line of @group; FALSE when GKeyFile must not see it.
+ * The lines of a @repeated group are checked but never kept. */
+static gboolean index_key_line(lh_def *def, const char *group, gboolean repeated,
+                               const char *line, int n, GPtrArray *problems)
+{
+    const char *eq = strchr(line, '=');
+    g_autofree char *key = NULL;
+    g_autofree char *k = NULL;
+    int first;
+
+    if (eq == NULL || eq == line || group == NULL) {
+        lh_def_problem(def, problems, n, "%s",
+                       group == NULL ? "a key before any [group]"
+                                     : "not a key = value line, a [group] or a # comment");
+        return FALSE;
+    }
+    key = g_strchomp(g_strndup(line, (gsize)(eq - line)));
+    if (!valid_key(key)) {
+        lh_def_problem(def, problems, n,
+                       "'%s' is not a key: use letters, digits, '_', '-' and '.'", key);
+        return FALSE;
+    }
+    if (repeated) {
+        return FALSE;
+    }
+    k = line_key(group, key);
+    first = GPOINTER_TO_INT(g_hash_table_lookup(def->lines, k));
+    if (first > 0) {
+        lh_def_problem(def, problems, n, "%s is set twice in [%s] (first at line %d)", key,
+                       group, first);
+        return FALSE;
+    }
+    g_hash_table_insert(def->lines, g_steal_pointer(&k), GINT_TO_POINTER(n));
+    return TRUE;
+}
+
 /* Indexes groups and keys by line, reporting what GKeyFile would silently merge or
- * reject, and returns the text GKeyFile may parse: a repeated group renamed out of
- * the way (its keys must not merge into the first), lines it would reject
- * commented out (so every other problem is still found). *groups receives the
- * groups in file order. */
+ * reject, and returns the text GKeyFile may parse. Everything reported is commented
+ * out of it, so that GKeyFile neither merges a repeated group into the first, nor
+ * keeps the second of a repeated key, nor stops at a line it rejects: every other
+ * problem is still found. @groups receives the groups in file order. */
 static char *index_lines(lh_def *def, const char *text, GPtrArray *groups, GPtrArray *problems)
 {
     g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
     GString *clean = g_string_new(NULL);
     g_autofree char *group = NULL;
-    gboolean repeated = FALSE; /* in a repeated group: its keys are dropped */
+    gboolean repeated = FALSE; /* in a repeated group: its lines are checked, then dropped */
 
     for (int n = 0; lines[n] != NULL; n++) {
         char *line = g_strstrip(lines[n]);
-        g_autofree char *k = NULL;
-        const char *eq = strchr(line, '=');
+        gboolean keep = TRUE;
         int first;
 
         if (line[0] == '[' && line[strlen(line) - 1] == ']') {
@@ -139,36 +186,15 @@ static char *index_lines(lh_def *def, const char *text, GPtrArray *groups, GPtrA
             if (repeated) {
                 lh_def_problem(def, problems, n + 1, "[%s] appears twice (first at line %d)",
                                group, first);
-                g_string_append_printf(clean, "[" DUPLICATE_PREFIX "%d]\n", n + 1);
-                continue;
-            }
-            g_hash_table_insert(def->lines, g_strdup(group), GINT_TO_POINTER(n + 1));
-            g_ptr_array_add(groups, g_strdup(group));
-        } else if (line[0] != '\0' && line[0] != '#' && !repeated) {
-            if (eq == NULL || eq == line || group == NULL) {
-                lh_def_problem(def, problems, n + 1, "%s",
-                               group == NULL ? "a key before any [group]"
-                                             : "not a key = value line, a [group] or a # comment");
-                g_string_append_printf(clean, "# %s\n", line);
-                continue;
-            }
-            k = g_strndup(line, (gsize)(eq - line));
-            g_strchomp(k);
-            {
-                char *name = k;
-
-                k = line_key(group, name);
-                g_free(name);
-            }
-            first = GPOINTER_TO_INT(g_hash_table_lookup(def->lines, k));
-            if (first > 0) {
-                lh_def_problem(def, problems, n + 1, "%s is set twice in [%s] (first at line %d)",
-                               strchr(k, '\n') + 1, group, first);
+                keep = FALSE;
             } else {
-                g_hash_table_insert(def->lines, g_steal_pointer(&k), GINT_TO_POINTER(n + 1));
+                g_hash_table_insert(def->lines, g_strdup(group), GINT_TO_POINTER(n + 1));
+                g_ptr_array_add(groups, g_strdup(group));
             }
+        } else if (line[0] != '\0' && line[0] != '#') {
+            keep = index_key_line(def, group, repeated, line, n + 1, problems);
         }
-        g_string_append_printf(clean, "%s\n", line);
+        g_string_append_printf(clean, "%s%s\n", keep ? "" : "# ", line);
     }
     return g_string_free(clean, FALSE);
 }
@@ -200,9 +226,13 @@ static int count_key(lh_def *def, GKeyFile *kf, const char *key, int fallback,
     if (text == NULL) {
         return fallback;
     }
-    if (!g_ascii_string_to_signed(text, 10, 0, 1000000, &value, NULL)) {
+    if (g_ascii_strcasecmp(text, "INFINITY") == 0) {
+        return LH_INFINITY;
+    }
+    if (!g_ascii_string_to_signed(text, 10, 0, LH_INFINITY, &value, NULL)) {
         lh_def_problem(def, problems, line_of(def, POLICY_GROUP, key),
-                       "%s: '%s' is not a whole number from 0 to 1000000", key, text);
+                       "%s: '%s' is not a whole number from 0 to 1000000, or INFINITY",
+                       key, text);
         return fallback;
     }
     return (int)value;
@@ -276,8 +306,9 @@ static void parse_op_key(lh_def *def, lh_member *m, const char *key, const char 
         return;
     }
     ms = lh_duration_parse_ms(value);
-    if (ms < 0) {
-        lh_def_problem(def, problems, line, "%s: '%s' is not a duration", key, value);
+    if (ms <= 0) {
+        lh_def_problem(def, problems, line, "%s: '%s' is not a duration of more than 0", key,
+                       value);
         return;
     }
     if (strcmp(parts[2], "timeout") == 0) {
@@ -374,10 +405,13 @@ static void parse_member(lh_def *def, GKeyFile *kf, const char *group, GPtrArray
     m->params = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     m->op_overrides = g_ptr_array_new_with_free_func(op_override_free);
     g_ptr_array_add(def->members, m);
-    if (!valid_name(m->id)) {
+    /* Pacemaker ids are built as <lhost>-<member>-<what>: a '-' in a member name,
+     * or the name of the group's own attribute set, could make two ids one. */
+    if (!valid_name(m->id) || strchr(m->id, '-') != NULL
+        || strcmp(m->id, "meta_attributes") == 0) {
         lh_def_problem(def, problems, m->line,
-                       "member name '%s': use letters, digits, '_', '-' and '.', "
-                       "starting with a letter", m->id);
+                       "member name '%s': use letters, digits, '_' and '.', starting with a "
+                       "letter (and not meta_attributes)", m->id);
     }
     parse_agent(def, m, agent, problems);
     for (int i = 0; keys != NULL && keys[i] != NULL; i++) {

@@ -1,9 +1,12 @@
 /* log.c - syslog in resource-agents' conventions, and stderr by hand. */
 #include "config.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <lhost/log.h>
 
@@ -12,7 +15,8 @@ static struct {
     int facility; /* -1: no syslog */
     gboolean debug;
     gboolean to_stderr;
-} log_config = {NULL, -1, FALSE, FALSE};
+    const char *file; /* HA_LOGFILE: also appended to, as ocf_log does */
+} log_config = {NULL, -1, FALSE, FALSE, NULL};
 
 typedef struct facility_row {
     const char *name;
@@ -59,6 +63,10 @@ void lh_log_open(const char *tag, gboolean to_stderr)
     log_config.facility = facility == NULL ? LOG_DAEMON : lh_log_facility(facility);
     log_config.debug = env_true("HA_debug");
     log_config.to_stderr = to_stderr;
+    log_config.file = getenv("HA_LOGFILE");
+    if (log_config.file != NULL && log_config.file[0] == '\0') {
+        log_config.file = NULL;
+    }
     if (log_config.facility >= 0) {
         openlog(log_config.tag, LOG_PID | LOG_NDELAY, log_config.facility);
     }
@@ -88,6 +96,31 @@ static const char *priority_label(int priority)
     }
 }
 
+/* One line appended to HA_LOGFILE in ocf_log's shape ("Nov 21 10:00:00  tag[pid]:
+ * INFO: text"), written with a single write(2) to an O_APPEND file, so lines of
+ * agents logging at the same time never interleave. Best effort, as ocf_log is. */
+static void append_to_file(int priority, const char *message)
+{
+    char stamp[64] = "";
+    time_t now = time(NULL);
+    struct tm local;
+    g_autofree char *line = NULL;
+    int fd;
+
+    if (localtime_r(&now, &local) != NULL) {
+        strftime(stamp, sizeof(stamp), "%b %d %T", &local);
+    }
+    line = g_strdup_printf("%s  %s[%ld]:    %s: %s\n", stamp, log_config.tag ? log_config.tag : "lhost",
+                           (long)getpid(), priority_label(priority), message);
+    fd = open(log_config.file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
+    if (fd >= 0) {
+        if (write(fd, line, strlen(line)) < 0) {
+            /* nowhere left to say it */
+        }
+        close(fd);
+    }
+}
+
 void lh_log(int priority, const char *fmt, ...)
 {
     g_autofree char *message = NULL;
@@ -101,6 +134,9 @@ void lh_log(int priority, const char *fmt, ...)
     va_end(ap);
     if (log_config.facility >= 0) {
         syslog(priority, "%s: %s", priority_label(priority), message);
+    }
+    if (log_config.file != NULL) {
+        append_to_file(priority, message);
     }
     /* By hand, the action's own explanation narrates the steps and the exit reason
      * states the failure: only warnings and debugging are worth a copy on stderr. */

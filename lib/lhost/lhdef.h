@@ -69,6 +69,8 @@ typedef struct lh_policy {
     int resource_stickiness; /* -1: not set, the cluster's default applies */
 } lh_policy;
 
+/* Pacemaker's INFINITY, which "INFINITY" in a definition means. */
+#define LH_INFINITY 1000000
 #define LH_DEFAULT_MIGRATION_THRESHOLD 3
 #define LH_DEFAULT_FAILURE_TIMEOUT_MS (10 * 60 * 1000)
 #define LH_DEFAULT_KILL_TIMEOUT_MS (10 * 1000)

@@ -4,7 +4,8 @@
  * stderr carries the one `ocf-exit-reason:` line (and, by hand, the explanation of
  * each step); logs go to syslog, tagged `agent(resource)[pid]`, with the facility
  * named by HA_LOGFACILITY ("none" turns syslog off) and debug messages only with
- * HA_debug=1. By hand (a terminal, or --verbose), warnings and debug lines are
+ * HA_debug=1; when HA_LOGFILE names a file, every line is appended to it too, as
+ * resource-agents' ocf_log does. By hand (a terminal, or --verbose), warnings and debug lines are
  * copied to stderr too; the rest is already said by the action's explanation.
  *
  * Why not libqb's logging: loading libqb (and the libsystemd it pulls in) costs about

@@ -25,13 +25,18 @@ const char *lh_header_unit_ocf(void);
 const char *lh_header_unit_poll(void);
 const char *lh_header_unit_run(void);
 const char *lh_header_unit_state(void);
+const char *lh_header_unit_lhdef(void);
+const char *lh_header_unit_agentinfo(void);
+const char *lh_header_unit_lhost(void);
+const char *lh_header_unit_cib(void);
 
 typedef const char *(*unit_fn)(void);
 
 static const unit_fn units[] = {
     lh_header_unit_clustercmd, lh_header_unit_codemap, lh_header_unit_deadline,
     lh_header_unit_log,        lh_header_unit_ocf,     lh_header_unit_poll,
-    lh_header_unit_run,        lh_header_unit_state,
+    lh_header_unit_run,        lh_header_unit_state,   lh_header_unit_lhdef,
+    lh_header_unit_agentinfo,  lh_header_unit_lhost,   lh_header_unit_cib,
 };
 
 static gboolean has_unit(const char *name)

@@ -11,6 +11,8 @@ lh_unit_tests = \
 	tests/unit/check_state \
 	tests/unit/check_log \
 	tests/unit/check_clustercmd \
+	tests/unit/check_lhdef \
+	tests/unit/check_lhost \
 	tests/unit/check_headers
 
 check_PROGRAMS += $(lh_unit_tests)
@@ -51,6 +53,17 @@ tests_unit_check_log_LDADD = $(LHOST_LIBS) $(CHECK_LIBS)
 tests_unit_check_clustercmd_SOURCES = tests/unit/check_clustercmd.c tests/unit/check_common.h
 tests_unit_check_clustercmd_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_clustercmd_LDADD = $(LHOST_LIBS) $(CHECK_LIBS)
+
+tests_unit_check_lhdef_SOURCES = tests/unit/check_lhdef.c tests/unit/check_common.h
+tests_unit_check_lhdef_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_lhdef_LDADD = $(LHOST_ENGINE_LIBS) $(CHECK_LIBS)
+
+# check_lhost validates against the real agents: resource-agents' under /usr/lib/ocf
+# and the lhost ones just built in heartbeat/.
+tests_unit_check_lhost_SOURCES = tests/unit/check_lhost.c tests/unit/check_common.h
+tests_unit_check_lhost_CPPFLAGS = $(AM_CPPFLAGS) -DLH_BUILD_AGENTS='"$(abs_top_builddir)/heartbeat"'
+tests_unit_check_lhost_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBXML_CFLAGS)
+tests_unit_check_lhost_LDADD = $(LHOST_ENGINE_LIBS) $(CHECK_LIBS) $(LIBXML_LIBS)
 
 # Every public header compiles on its own: one generated translation unit per header
 # includes it alone (twice: the include guard), without config.h, under the same
