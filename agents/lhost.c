@@ -65,13 +65,45 @@ static char *blackbox_path(const options *opts, const char *name)
     return g_build_filename(opts->state_dir, file, NULL);
 }
 
+/* libqb prints ring-buffer statistics on stdout when it writes or reads a
+ * blackbox, and reports the end of the data as an error on stderr: @fd (1 or 2)
+ * goes to /dev/null around such a call and comes back after. */
+static int silence(int fd)
+{
+    int saved, null;
+
+    fflush(fd == STDOUT_FILENO ? stdout : stderr);
+    saved = dup(fd);
+    null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (null >= 0) {
+        dup2(null, fd);
+        close(null);
+    }
+    return saved;
+}
+
+static void restore(int fd, int saved)
+{
+    fflush(fd == STDOUT_FILENO ? stdout : stderr);
+    if (saved >= 0) {
+        dup2(saved, fd);
+        close(saved);
+    }
+}
+
 /* A failed operation leaves its flight recording behind for the admin. */
 static char *dump_blackbox(const options *opts, const char *name)
 {
     char *path = blackbox_path(opts, name);
+    int saved;
+    ssize_t written = -1;
 
-    if (g_mkdir_with_parents(opts->state_dir, 0700) != 0
-        || qb_log_blackbox_write_to_file(path) < 0) {
+    if (g_mkdir_with_parents(opts->state_dir, 0700) == 0) {
+        saved = silence(STDOUT_FILENO);
+        written = qb_log_blackbox_write_to_file(path);
+        restore(STDOUT_FILENO, saved);
+    }
+    if (written < 0) {
         g_clear_pointer(&path, g_free);
     }
     return path;
@@ -167,6 +199,9 @@ static int report(const options *opts, lh_lhost *lhost, const char *verb, lh_res
 {
     int code = r.code;
 
+    qb_log(r.code == LH_OCF_SUCCESS ? LOG_INFO : LOG_ERR, "%s %s: %s%s%s", verb,
+           lhost->def->name, lh_ocf_code_name(r.code), r.reason ? ": " : "",
+           r.reason ? r.reason : "");
     if (r.code != LH_OCF_SUCCESS && r.code != LH_OCF_NOT_RUNNING) {
         g_autofree char *box = dump_blackbox(opts, lhost->def->name);
 
@@ -179,9 +214,6 @@ static int report(const options *opts, lh_lhost *lhost, const char *verb, lh_res
     } else if (opts->verbose || isatty(STDERR_FILENO)) {
         fprintf(stderr, "lhost: %s %s: %s\n", verb, lhost->def->name, lh_ocf_code_text(r.code));
     }
-    qb_log(r.code == LH_OCF_SUCCESS ? LOG_INFO : LOG_ERR, "%s %s: %s%s%s", verb,
-           lhost->def->name, lh_ocf_code_name(r.code), r.reason ? ": " : "",
-           r.reason ? r.reason : "");
     lh_result_clear(&r);
     return code;
 }
@@ -340,12 +372,15 @@ static int cmd_status(const options *opts, const char *name)
 static int cmd_blackbox(const options *opts, const char *name)
 {
     g_autofree char *path = blackbox_path(opts, name);
+    int saved;
 
     if (access(path, R_OK) != 0) {
         fprintf(stderr, "lhost: no blackbox for %s (%s): %s\n", name, path, g_strerror(errno));
         return LH_OCF_ERR_GENERIC;
     }
+    saved = silence(STDERR_FILENO);
     qb_log_blackbox_print_from_file(path);
+    restore(STDERR_FILENO, saved);
     return LH_OCF_SUCCESS;
 }
 

@@ -151,6 +151,7 @@ is "$rc" 0 "stop again: 0 (idempotent)"
 start_fails_at() { # start_fails_at MEMBER EXPECTED-ORDER DESCRIPTION
     fresh_log
     lhost start "$LH"
+    start_err=$err
     [ "$rc" -ne 0 ]
     ok $? "$3: start fails (rc $rc)"
     like "$err" "start $LH: .*$1 \(ocf:[^)]*\) start returned" "... naming member $1"
@@ -164,6 +165,11 @@ start_fails_at() { # start_fails_at MEMBER EXPECTED-ORDER DESCRIPTION
 
 write_definition /dev/lhE-no-such-disk
 start_fails_at disk "Filesystem" "the shared disk is missing"
+like "$start_err" "the operation's log is in $world/state/$LH.blackbox" "... and says where its log is"
+lhost blackbox "$LH"
+like "$out" "start disk: OCF_ERR_INSTALLED .*Couldn't find device" \
+    "lhost blackbox: the flight recording has the member's result"
+like "$out" "start $LH: OCF_ERR_INSTALLED" "... and the operation's"
 
 write_definition "$disk" lhE-no-nic
 start_fails_at ip "Filesystem IPaddr2" "the IP's interface is missing"
