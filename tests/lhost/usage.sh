@@ -19,6 +19,23 @@ is "$?" 2 "an unknown option: 2"
 is "$?" 0 "--help: 0"
 like "$(cat "$world/help")" "monitor NAME +monitor every member: 0 running, 7 stopped" "--help lists the commands and their exit codes"
 
+# ---- lhost(8) -------------------------------------------------------------------------------
+page="$top_srcdir/man/lhost.8"
+if command -v man >/dev/null; then
+    warnings=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l "$page" 2>&1 >/dev/null)
+    is "$warnings" "" "lhost(8) renders without a warning"
+fi
+commands=$("$LHOST" --help | sed -n 's/^  \([a-z]*\) .*/\1/p' | grep -v '^$' | tr '\n' ' ')
+missing=""
+for c in $commands; do
+    grep -q "^\.B[IR]* $c\b" "$page" || missing="$missing $c"
+done
+is "$missing" "" "lhost(8) documents every command of --help ($commands)"
+for code in 0 1 2 5 6 7; do
+    grep -q "^\.B $code\$" "$page"
+    ok $? "lhost(8) documents exit status $code"
+done
+
 lhost start nowhere
 is "$rc" 6 "a logical host without a definition: 6 (not configured)"
 like "$err" "$world/defs/nowhere.conf: cannot read it" "... saying which file is missing"
