@@ -25,7 +25,7 @@ if command -v man >/dev/null; then
     warnings=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -E UTF-8 -l "$page" 2>&1 >/dev/null)
     is "$warnings" "" "lhost(8) renders without a warning"
 fi
-commands=$("$LHOST" --help | sed -n 's/^  \([a-z]*\) .*/\1/p' | grep -v '^$' | tr '\n' ' ')
+commands=$("$LHOST" --help | sed -n '/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p' | tr '\n' ' ')
 missing=""
 for c in $commands; do
     grep -q "^\.B[IR]* $c\b" "$page" || missing="$missing $c"

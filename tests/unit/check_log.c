@@ -247,6 +247,48 @@ START_TEST(log_unknown_facility_turns_syslog_off)
 }
 END_TEST
 
+/* ---- HA_LOGFILE ------------------------------------------------------------------ */
+
+/* Every message (debug only with HA_debug) is appended to HA_LOGFILE, one line each,
+ * tagged, after what was there: as ocf_log does, so that an agent of ours and a
+ * resource-agents agent log into one file in the order things happened. */
+START_TEST(log_file_gets_every_line_appended)
+{
+    g_autofree char *dir = lh_test_tmpdir();
+    g_autofree char *path = g_build_filename(dir, "ha.log", NULL);
+    g_autofree char *text = NULL;
+    g_autofree char *line = NULL;
+
+    ck_assert(g_file_set_contents(path, "an earlier line\n", -1, NULL));
+    g_setenv("HA_LOGFILE", path, TRUE);
+    open_without_syslog("demo(rsc_demo)", FALSE, NULL);
+    lh_info("started %s", "it");
+    lh_err("an error");
+    lh_debug("not without HA_debug");
+    lh_log_close();
+    g_unsetenv("HA_LOGFILE");
+    text = lh_test_read_file(path);
+    ck_assert_ptr_nonnull(text);
+    ck_assert_int_eq(lh_test_count(text, "\n"), 3);
+    ck_assert(g_str_has_prefix(text, "an earlier line\n"));
+    line = line_with(text, "started it");
+    ck_assert_ptr_nonnull(line);
+    ck_assert_ptr_nonnull(strstr(line, "demo(rsc_demo)["));
+    ck_assert_ptr_nonnull(strstr(line, "INFO: started it"));
+    ck_assert_ptr_nonnull(strstr(text, "ERROR: an error\n"));
+}
+END_TEST
+
+START_TEST(log_file_empty_means_none)
+{
+    g_setenv("HA_LOGFILE", "", TRUE);
+    open_without_syslog("demo(rsc_demo)", FALSE, NULL);
+    lh_info("nowhere to go"); /* must neither crash nor create a file named "" */
+    lh_log_close();
+    g_unsetenv("HA_LOGFILE");
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("log");
@@ -260,5 +302,7 @@ int main(void)
     add_tcase(s, log_reopen_changes_the_tag);
     add_tcase(s, log_before_open_and_after_close_is_harmless);
     add_tcase(s, log_unknown_facility_turns_syslog_off);
+    add_tcase(s, log_file_gets_every_line_appended);
+    add_tcase(s, log_file_empty_means_none);
     return lh_test_run_suite(s);
 }
