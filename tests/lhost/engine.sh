@@ -7,61 +7,15 @@
 # our agents alike), one write per line.
 . "$(dirname "$0")/lib.sh"
 
-[ "$(id -u)" -eq 0 ] || skip_all "needs root (a network and mount namespace, a loop device)"
-for tool in unshare nsenter losetup mkfs.ext4 ip; do
-    command -v "$tool" >/dev/null || skip_all "$tool is not installed"
-done
+lhost_ns_can_run || skip_all "$lhost_ns_missing"
 
 LH=lhE
 emu_world "$LH"
 lhost_world
 export HA_LOGFILE="$world/ha.log"
-
-# ---- the namespace: a holder process keeps it alive; lhost runs inside it ---------
-unshare --net --mount --propagation private --fork sleep infinity &
-holder_parent=$!
-for _ in $(seq 50); do
-    holder=$(pgrep -P "$holder_parent" || true)
-    [ -n "$holder" ] && break
-    sleep 0.05
-done
-in_ns() { nsenter -t "$holder" -n -m "$@"; }
-lhost_prefix=(nsenter -t "$holder" -n -m)
-
-truncate -s 32M "$world/disk.img"
-disk=$(losetup -f --show "$world/disk.img")
-teardown() {
-    "$EMU" reset "$LH" >/dev/null 2>&1 || true
-    # unshare --fork ignores SIGTERM while it waits: end its child, the holder.
-    kill "$holder" 2>/dev/null
-    wait "$holder_parent" 2>/dev/null
-    losetup -d "$disk" 2>/dev/null
-    emu_teardown
-}
-trap teardown EXIT
-
-mkfs.ext4 -q "$disk"
-in_ns sh -c 'ip link set lo up && ip link add lhv0 type veth peer name lhv1 &&
-    ip addr add 10.99.0.1/24 dev lhv1 && ip link set lhv0 up && ip link set lhv1 up'
-# The JP1 state lives on the shared disk, as on a real logical host.
-setup_shared_disk() {
-    in_ns mount "$disk" "$world/shdsk"
-    in_ns mkdir -p "$world/shdsk/$LH"
-    in_ns "$EMU" setup "$LH" "$world/shdsk/$LH" >/dev/null
-    in_ns umount "$world/shdsk"
-}
-setup_shared_disk
-
-write_definition() { # write_definition [DEVICE] [NIC]
-    {
-        printf '[logical-host]\nkill-timeout = 5s\n\n'
-        printf '[member disk]\nagent = ocf:heartbeat:Filesystem\ndevice = %s\n' "${1:-$disk}"
-        printf 'directory = %s\nfstype = ext4\n\n' "$world/shdsk"
-        printf '[member ip]\nagent = ocf:heartbeat:IPaddr2\nip = 10.99.0.10\n'
-        printf 'cidr_netmask = 24\n%s\n' "${2:+nic = $2}"
-        jp1_members "$LH" "$world/shdsk/$LH"
-    } >"$world/defs/$LH.conf"
-}
+lhost_ns_up "$LH"
+write_definition() { lhost_ns_definition "$LH" "$@"; }
+setup_shared_disk() { lhost_ns_setup_shared_disk "$LH"; }
 set_member_key() { # set_member_key MEMBER KEY VALUE: adds a line to [member MEMBER]
     sed -i "/^\[member $1\]/a $2 = $3" "$world/defs/$LH.conf"
 }

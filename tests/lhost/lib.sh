@@ -62,3 +62,72 @@ status_retry_interval = 0
 ${3:-}
 DEF
 }
+
+# ---- a logical host on real members, in a namespace of its own (root) -----------------
+# A network and mount namespace kept alive by a holder process: lhost runs inside it
+# (lhost_prefix), and so do the members it starts. Mounts and addresses stay in it;
+# outside, only a loop device is used. The disk is ext4 on that loop device, the IP
+# network 10.99.0.0/24 on a veth pair lhv0/lhv1, and the JP1 emulator's state on the
+# disk, as on a real logical host.
+
+lhost_ns_can_run() {
+    lhost_ns_missing=""
+    [ "$(id -u)" -eq 0 ] || lhost_ns_missing="needs root (a network and mount namespace, a loop device)"
+    local tool
+    for tool in unshare nsenter losetup mkfs.ext4 ip; do
+        command -v "$tool" >/dev/null || lhost_ns_missing="$tool is not installed"
+    done
+    [ -z "$lhost_ns_missing" ]
+}
+
+in_ns() { nsenter -t "$holder" -n -m "$@"; }
+
+lhost_ns_up() { # lhost_ns_up LOGICAL_HOST: sets holder, disk; replaces the EXIT trap
+    lhost_ns_host=$1
+    unshare --net --mount --propagation private --fork sleep infinity &
+    holder_parent=$!
+    local _
+    for _ in $(seq 100); do
+        holder=$(pgrep -P "$holder_parent" || true)
+        [ -n "$holder" ] && break
+        sleep 0.05
+    done
+    lhost_prefix=(nsenter -t "$holder" -n -m)
+    truncate -s 32M "$world/disk.img"
+    disk=$(losetup -f --show "$world/disk.img")
+    trap lhost_ns_down EXIT
+    mkfs.ext4 -q "$disk"
+    in_ns sh -c 'ip link set lo up && ip link add lhv0 type veth peer name lhv1 &&
+        ip addr add 10.99.0.1/24 dev lhv1 && ip link set lhv0 up && ip link set lhv1 up'
+    lhost_ns_setup_shared_disk "$1"
+}
+
+lhost_ns_down() {
+    "$EMU" reset "$lhost_ns_host" >/dev/null 2>&1 || true
+    # unshare --fork ignores SIGTERM while it waits: end its child, the holder; the
+    # namespace and its mounts go with the last process in it.
+    kill "$holder" 2>/dev/null
+    wait "$holder_parent" 2>/dev/null
+    losetup -d "$disk" 2>/dev/null
+    emu_teardown
+}
+
+# The JP1 emulator's state of LOGICAL_HOST on the shared disk (again after a reset).
+lhost_ns_setup_shared_disk() { # lhost_ns_setup_shared_disk LOGICAL_HOST
+    in_ns mount "$disk" "$world/shdsk"
+    in_ns mkdir -p "$world/shdsk/$1"
+    in_ns "$EMU" setup "$1" "$world/shdsk/$1" >/dev/null
+    in_ns umount "$world/shdsk"
+}
+
+# $world/defs/LOGICAL_HOST.conf: disk, IP, JP1/Base, JP1/IM - Manager.
+lhost_ns_definition() { # lhost_ns_definition LOGICAL_HOST [DEVICE] [NIC]
+    {
+        printf '[logical-host]\nkill-timeout = 5s\n\n'
+        printf '[member disk]\nagent = ocf:heartbeat:Filesystem\ndevice = %s\n' "${2:-$disk}"
+        printf 'directory = %s\nfstype = ext4\n\n' "$world/shdsk"
+        printf '[member ip]\nagent = ocf:heartbeat:IPaddr2\nip = 10.99.0.10\n'
+        printf 'cidr_netmask = 24\n%s\n' "${3:+nic = $3}"
+        jp1_members "$1" "$world/shdsk/$1"
+    } >"$world/defs/$1.conf"
+}
