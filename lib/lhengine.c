@@ -94,26 +94,30 @@ void lh_lhost_free(lh_lhost *lhost)
     g_free(lhost);
 }
 
-gint64 lh_lhost_timeout_ms(const lh_lhost *lhost, guint index, const char *action)
+/* The definition's override, else the agent's meta-data, else @fallback_ms. */
+static gint64 op_setting_ms(const lh_lhost *lhost, guint index, const char *action,
+                            gboolean timeout, gint64 fallback_ms)
 {
     const lh_agent_info *info = g_ptr_array_index(lhost->infos, index);
-    gint64 ms = lh_member_override_timeout_ms(member_of(lhost, index), action);
+    const lh_member *m = member_of(lhost, index);
+    gint64 ms = timeout ? lh_member_override_timeout_ms(m, action)
+                        : lh_member_override_interval_ms(m, action);
 
     if (ms < 0 && info != NULL) {
-        ms = lh_agent_info_timeout_ms(info, action);
+        ms = timeout ? lh_agent_info_timeout_ms(info, action)
+                     : lh_agent_info_interval_ms(info, action);
     }
-    return ms > 0 ? ms : FALLBACK_TIMEOUT_MS;
+    return ms > 0 ? ms : fallback_ms;
+}
+
+gint64 lh_lhost_timeout_ms(const lh_lhost *lhost, guint index, const char *action)
+{
+    return op_setting_ms(lhost, index, action, TRUE, FALLBACK_TIMEOUT_MS);
 }
 
 gint64 lh_lhost_interval_ms(const lh_lhost *lhost, guint index, const char *action)
 {
-    const lh_agent_info *info = g_ptr_array_index(lhost->infos, index);
-    gint64 ms = lh_member_override_interval_ms(member_of(lhost, index), action);
-
-    if (ms < 0 && info != NULL) {
-        ms = lh_agent_info_interval_ms(info, action);
-    }
-    return ms > 0 ? ms : FALLBACK_MONITOR_INTERVAL_MS;
+    return op_setting_ms(lhost, index, action, FALSE, FALLBACK_MONITOR_INTERVAL_MS);
 }
 
 /* The environment pacemaker-execd gives an agent for one operation. */

@@ -54,13 +54,13 @@ tests_unit_check_clustercmd_SOURCES = tests/unit/check_clustercmd.c tests/unit/c
 tests_unit_check_clustercmd_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_clustercmd_LDADD = $(LHOST_LIBS) $(CHECK_LIBS)
 
-tests_unit_check_lhdef_SOURCES = tests/unit/check_lhdef.c tests/unit/check_common.h
+tests_unit_check_lhdef_SOURCES = tests/unit/check_lhdef.c tests/unit/check_common.h tests/unit/check_problems.h
 tests_unit_check_lhdef_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_lhdef_LDADD = $(LHOST_ENGINE_LIBS) $(CHECK_LIBS)
 
 # check_lhost validates against the real agents: resource-agents' under /usr/lib/ocf
 # and the lhost ones just built in heartbeat/.
-tests_unit_check_lhost_SOURCES = tests/unit/check_lhost.c tests/unit/check_common.h
+tests_unit_check_lhost_SOURCES = tests/unit/check_lhost.c tests/unit/check_common.h tests/unit/check_problems.h
 tests_unit_check_lhost_CPPFLAGS = $(AM_CPPFLAGS) -DLH_BUILD_AGENTS='"$(abs_top_builddir)/heartbeat"'
 tests_unit_check_lhost_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBXML_CFLAGS)
 tests_unit_check_lhost_LDADD = $(LHOST_ENGINE_LIBS) $(CHECK_LIBS) $(LIBXML_LIBS)
