@@ -47,8 +47,7 @@ typedef int (*command_fn)(const options *opts, const char *name);
 
 static void log_setup(void)
 {
-    const char *facility = getenv("HA_LOGFACILITY");
-    int syslog_facility = facility == NULL ? LOG_DAEMON : lh_log_facility(facility);
+    int syslog_facility = lh_log_env_facility();
 
     qb_log_init("lhost", syslog_facility >= 0 ? syslog_facility : LOG_DAEMON, LOG_INFO);
     qb_log_ctl(QB_LOG_STDERR, QB_LOG_CONF_ENABLED, QB_FALSE);

@@ -53,14 +53,19 @@ static gboolean env_true(const char *name)
                || g_ascii_strcasecmp(value, "true") == 0 || g_ascii_strcasecmp(value, "on") == 0);
 }
 
-void lh_log_open(const char *tag, gboolean to_stderr)
+int lh_log_env_facility(void)
 {
     const char *facility = getenv("HA_LOGFACILITY");
 
+    /* resource-agents logs to daemon when HA_LOGFACILITY is unset. */
+    return facility == NULL ? LOG_DAEMON : lh_log_facility(facility);
+}
+
+void lh_log_open(const char *tag, gboolean to_stderr)
+{
     lh_log_close();
     log_config.tag = g_strdup(tag);
-    /* resource-agents logs to daemon when HA_LOGFACILITY is unset. */
-    log_config.facility = facility == NULL ? LOG_DAEMON : lh_log_facility(facility);
+    log_config.facility = lh_log_env_facility();
     log_config.debug = env_true("HA_debug");
     log_config.to_stderr = to_stderr;
     log_config.file = getenv("HA_LOGFILE");

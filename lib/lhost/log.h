@@ -32,6 +32,10 @@ void lh_log(int priority, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 #define lh_info(...) lh_log(LOG_INFO, __VA_ARGS__)
 #define lh_debug(...) lh_log(LOG_DEBUG, __VA_ARGS__)
 
+/* The syslog facility HA_LOGFACILITY names: LOG_DAEMON when it is unset (as
+ * resource-agents), -1 for "none" or an unknown name (no syslog). */
+int lh_log_env_facility(void);
+
 /* The syslog facility for a name ("daemon", "local0".."local7", "user", ...);
  * -1 for "none" or an unknown name. */
 int lh_log_facility(const char *name);
