@@ -110,6 +110,17 @@ static char *dump_blackbox(const options *opts, const char *name)
 
 /* ---- progress on a terminal ------------------------------------------------- */
 
+/* "lhA: [2/4] ip         ocf:heartbeat:IPaddr2        start ..." (no newline). */
+static void print_member_head(const lh_lhost *lhost, guint index, const char *action)
+{
+    const lh_member *m = g_ptr_array_index(lhost->def->members, index);
+
+    fprintf(stderr, "%s: [%u/%u] %-10s %-28s %s ...", lhost->def->name, index + 1,
+            lhost->def->members->len, m->id, m->agent, action);
+}
+
+/* On a terminal the head is shown while the member works and its result completes
+ * the line; with --verbose elsewhere, whole lines only, so logs never hold halves. */
 static void show_progress(const lh_lhost *lhost, guint index, const char *action,
                           const lh_member_outcome *done, gpointer data)
 {
@@ -120,8 +131,7 @@ static void show_progress(const lh_lhost *lhost, guint index, const char *action
     if (done == NULL) {
         qb_log(LOG_DEBUG, "%s: %s %s (%s)", lhost->def->name, action, m->id, m->agent);
         if (tty) {
-            fprintf(stderr, "%s: [%u/%u] %-10s %-28s %s ...", lhost->def->name, index + 1,
-                    lhost->def->members->len, m->id, m->agent, action);
+            print_member_head(lhost, index, action);
         }
         return;
     }
@@ -129,8 +139,7 @@ static void show_progress(const lh_lhost *lhost, guint index, const char *action
            lhost->def->name, action, m->id, lh_ocf_code_name(done->code), done->elapsed_ms,
            done->reason ? ": " : "", done->reason ? done->reason : "");
     if (!tty && opts->verbose) {
-        fprintf(stderr, "%s: [%u/%u] %-10s %-28s %s ...", lhost->def->name, index + 1,
-                lhost->def->members->len, m->id, m->agent, action);
+        print_member_head(lhost, index, action);
     }
     if (tty || opts->verbose) {
         fprintf(stderr, " %s (%.2f s)%s%s\n", lh_ocf_code_text(done->code),
