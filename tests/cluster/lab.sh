@@ -1,0 +1,526 @@
+# tests/cluster/lab.sh - a real Pacemaker/Corosync cluster of N nodes on this machine.
+#
+# Each node is a process tree in namespaces of its own: a network namespace with
+# one interface (lan0) plugged into a bridge that lives in a "switch" namespace,
+# and PID, mount, UTS and IPC namespaces whose PID 1 is tests/cluster/node-init.
+# Nothing touches the host's own network or mount table: the only host-wide things
+# the lab makes are its namespaces' names, one loop device per shared disk and its
+# directory, and lab_down removes them all.
+#
+# Sourced by the cluster scenarios and the demo. The shell that calls lab_up must
+# stay alive until lab_down: node launchers are its children (so it reaps them) and
+# its EXIT trap tears the lab down whatever happens.
+# shellcheck shell=bash
+
+lab_here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+LAB_NET=10.77.0          # node N is 10.77.0.N; logical host addresses from .100
+LAB_DC_DEADTIME=${LAB_DC_DEADTIME:-2s}
+LAB_TOKEN=${LAB_TOKEN:-1000}
+LAB_UP_TIMEOUT=${LAB_UP_TIMEOUT:-60}
+LAB_TIME_SCALE=${LAB_TIME_SCALE:-0.1}
+LAB=""
+
+lab_note() { printf '# [%s] %s\n' "$(date +%T.%3N)" "$*"; }
+lab_die() { echo "lab: $*" >&2; exit 1; }
+
+# Milliseconds since the epoch, without a fork.
+lab_now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
+lab_secs() { printf '%d.%02d' $(($1 / 1000)) $((($1 % 1000) / 10)); } # ms -> "s.cc"
+
+lab_ns() { echo "$LAB_ID-n$1"; }
+lab_ip() { echo "$LAB_NET.$1"; }
+lab_init_pid() { cat "$LAB/node$1/init.pid" 2>/dev/null; }
+
+# ---- preconditions --------------------------------------------------------------------------
+lab_can_run() {
+    lab_missing=""
+    [ "$(id -u)" -eq 0 ] || { lab_missing="needs root"; return 1; }
+    local tool
+    for tool in corosync pacemakerd crm_mon cibadmin crm_resource unshare nsenter ip \
+        losetup mkfs.ext4 xmllint flock; do
+        command -v "$tool" >/dev/null || { lab_missing="$tool is not installed"; return 1; }
+    done
+    ip netns add "lhost-probe-$$" 2>/dev/null || { lab_missing="cannot create network namespaces"; return 1; }
+    ip netns del "lhost-probe-$$"
+}
+
+# ---- the lab's files ----------------------------------------------------------------------
+lab_write_corosync_conf() { # lab_write_corosync_conf N FILE
+    local n
+    {
+        printf 'totem {\n  version: 2\n  cluster_name: lhostlab\n  transport: knet\n'
+        printf '  crypto_cipher: none\n  crypto_hash: none\n  token: %s\n}\n' "$LAB_TOKEN"
+        printf 'nodelist {\n'
+        for n in $(seq "$1"); do
+            printf '  node {\n    ring0_addr: %s\n    name: node%s\n    nodeid: %s\n  }\n' \
+                "$(lab_ip "$n")" "$n" "$n"
+        done
+        printf '}\nquorum {\n  provider: corosync_votequorum\n'
+        [ "$1" -eq 2 ] && printf '  two_node: 1\n'
+        printf '}\nlogging {\n  to_logfile: yes\n  logfile: /var/log/corosync/corosync.log\n'
+        printf '  to_stderr: no\n  to_syslog: no\n  timestamp: hires\n}\n'
+    } >"$2"
+}
+
+# One fence_dummy device per node, never run by the node it fences. fence_dummy only
+# writes "off" into a file; lab_pdu turns that into a power cut.
+lab_fence_devices() { # lab_fence_devices N: <primitive>s, then a line "--", then <rsc_location>s
+    local n
+    for n in $(seq "$1"); do
+        cat <<XML
+      <primitive id="fence-node$n" class="stonith" type="fence_dummy">
+        <instance_attributes id="fence-node$n-ia">
+          <nvpair id="fence-node$n-type" name="type" value="file"/>
+          <nvpair id="fence-node$n-file" name="status_file" value="$LAB/pdu/node$n"/>
+          <nvpair id="fence-node$n-hosts" name="pcmk_host_list" value="node$n"/>
+          <nvpair id="fence-node$n-arg" name="pcmk_host_argument" value="none"/>
+          <nvpair id="fence-node$n-wait" name="power_wait" value="1"/>
+        </instance_attributes>
+        <operations><op id="fence-node$n-monitor" name="monitor" interval="60s"/></operations>
+      </primitive>
+XML
+    done
+}
+
+lab_fence_constraints() { # lab_fence_constraints N
+    local n
+    for n in $(seq "$1"); do
+        printf '      <rsc_location id="fence-node%s-not-self" rsc="fence-node%s" node="node%s" score="-INFINITY"/>\n' \
+            "$n" "$n" "$n"
+    done
+}
+
+# The CIB every node boots with. dc-deadtime is cut from 20 s: the nodes all boot
+# together, so there is no late DC to wait for.
+lab_write_seed_cib() { # lab_write_seed_cib N FENCING FILE
+    local devices="" constraints=""
+    if [ "$2" = 1 ]; then
+        devices=$(lab_fence_devices "$1")
+        constraints=$(lab_fence_constraints "$1")
+    fi
+    cat >"$3" <<XML
+<cib validate-with="pacemaker-3.9" admin_epoch="0" epoch="1" num_updates="0">
+  <configuration>
+    <crm_config>
+      <cluster_property_set id="lab-options">
+        <nvpair id="lab-stonith-enabled" name="stonith-enabled" value="$([ "$2" = 1 ] && echo true || echo false)"/>
+        <nvpair id="lab-stonith-action" name="stonith-action" value="off"/>
+        <nvpair id="lab-no-quorum-policy" name="no-quorum-policy" value="stop"/>
+        <nvpair id="lab-dc-deadtime" name="dc-deadtime" value="$LAB_DC_DEADTIME"/>
+        <nvpair id="lab-recheck" name="cluster-recheck-interval" value="1min"/>
+      </cluster_property_set>
+    </crm_config>
+    <nodes/>
+    <resources>
+$devices
+    </resources>
+    <constraints>
+$constraints
+    </constraints>
+  </configuration>
+  <status/>
+</cib>
+XML
+}
+
+lab_prepare_node() { # lab_prepare_node N NODES
+    local d="$LAB/node$1"
+    mkdir -p "$d"/{etc-corosync,var-lib-corosync,var-lib-heartbeat,srv,opt}
+    mkdir -p "$d"/var-lib-pacemaker/{cib,pengine,blackbox,cores,bundles}
+    mkdir -p "$d"/log/{pacemaker/bundles,corosync}
+    chown -R hacluster:haclient "$d/var-lib-pacemaker" "$d/log/pacemaker"
+    chmod 750 "$d"/var-lib-pacemaker/{cib,pengine,blackbox,cores}
+    chmod 770 "$d/log/pacemaker"
+    lab_write_corosync_conf "$2" "$d/etc-corosync/corosync.conf"
+    install -o hacluster -g haclient -m 600 "$LAB/seed-cib.xml" "$d/var-lib-pacemaker/cib/cib.xml"
+}
+
+# The freshly built agents and the emulators, copied into the lab: every node sees
+# the same copy (ocf:lhost:* and $LAB/emu/bin/*), and the host's lhost command
+# validates against it through $LAB/ocf/root.
+lab_install() { # lab_install BUILDDIR
+    local b=$1 p
+    mkdir -p "$LAB/ocf/lhost" "$LAB/ocf/host" "$LAB/ocf/view" "$LAB/ocf/root/resource.d" "$LAB/emu/bin"
+    install -m 755 "$b/heartbeat/jp1base" "$b/heartbeat/jp1im" "$LAB/ocf/lhost/"
+    for p in /usr/lib/ocf/resource.d/*/; do
+        p=$(basename "$p")
+        [ "$p" = lhost ] || ln -s "$LAB/ocf/host/$p" "$LAB/ocf/view/$p"
+    done
+    ln -s "$LAB/ocf/lhost" "$LAB/ocf/view/lhost"
+    ln -s /usr/lib/ocf/lib "$LAB/ocf/root/lib"
+    ln -s /usr/lib/ocf/resource.d/heartbeat "$LAB/ocf/root/resource.d/heartbeat"
+    ln -s "$LAB/ocf/lhost" "$LAB/ocf/root/resource.d/lhost"
+    install -m 755 "$b/tests/emulators/jp1emu" "$LAB/emu/jp1emu"
+    "$lab_here/../emulators/mkbin.sh" "$LAB/emu/bin" ../jp1emu >/dev/null
+    LAB_EMU="$LAB/emu/bin"
+    LAB_LHOST="$b/agents/lhost"
+}
+
+# ---- the network: one bridge, one port per node ---------------------------------------------
+lab_net_create() { # lab_net_create N
+    local n ns
+    ip netns add "$LAB_ID-sw"
+    ip -n "$LAB_ID-sw" link set lo up
+    ip -n "$LAB_ID-sw" link add br0 type bridge stp_state 0 forward_delay 0
+    ip -n "$LAB_ID-sw" link set br0 up
+    for n in $(seq "$1"); do
+        ns=$(lab_ns "$n")
+        ip netns add "$ns"
+        ip -n "$ns" link set lo up
+        ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+        ip -n "$LAB_ID-sw" link add "port$n" type veth peer name lan0 netns "$ns"
+        ip -n "$LAB_ID-sw" link set "port$n" master br0
+        lab_plug "$n"
+    done
+}
+
+lab_plug() { # the node's cable in, its own address on
+    ip -n "$(lab_ns "$1")" addr replace "$(lab_ip "$1")/24" dev lan0
+    ip -n "$(lab_ns "$1")" link set lan0 up
+    ip -n "$LAB_ID-sw" link set "port$1" up
+}
+
+lab_cut() { # lab_cut NODE: the node's cable out; it keeps running, isolated
+    ip -n "$LAB_ID-sw" link set "port${1#node}" down
+}
+
+lab_heal() { ip -n "$LAB_ID-sw" link set "port${1#node}" up; }
+
+# ---- nodes ------------------------------------------------------------------------------------
+lab_boot() { # lab_boot N
+    local n=${1#node} d launcher child="" _
+    d="$LAB/node$n"
+    lab_node_alive "$n" && lab_die "node$n is already running"
+    rm -rf "$d/run"  # a reboot loses /run
+    mkdir -p "$d/run/crm" "$d/run/lock" "$d/run/resource-agents"
+    chown hacluster:haclient "$d/run/crm"
+    lab_plug "$n"
+    [ -d "$LAB/pdu" ] && printf on >"$LAB/pdu/node$n" # fence_dummy reads it without newline
+    echo "=== boot $(date -Is)" >>"$d/console.log"
+    ip netns exec "$(lab_ns "$n")" unshare --pid --mount --uts --ipc --fork --kill-child \
+        --mount-proc --propagation private "$lab_here/node-init" "$LAB" "$n" \
+        </dev/null >>"$d/console.log" 2>&1 &
+    launcher=$!
+    # PID 1 of the node is the launcher's child in a PID namespace other than ours
+    # (unshare may briefly have a helper child of its own first).
+    for _ in $(seq 250); do
+        for child in $(cat "/proc/$launcher/task/$launcher/children" 2>/dev/null); do
+            [ "$(readlink "/proc/$child/ns/pid")" != "$(readlink /proc/self/ns/pid)" ] && break 2
+        done
+        child=""
+        sleep 0.02
+    done
+    [ -n "$child" ] || lab_die "node$n did not start: see $d/console.log"
+    echo "$launcher" >"$d/launcher.pid"
+    echo "$child" >"$d/init.pid"
+    readlink "/proc/$child/ns/pid" >"$d/pidns"
+}
+
+lab_node_alive() { # the recorded PID 1 still lives in the recorded PID namespace
+    local pid
+    pid=$(lab_init_pid "${1#node}") || return 1
+    [ -n "$pid" ] && [ "$(readlink "/proc/$pid/ns/pid" 2>/dev/null)" = "$(cat "$LAB/node${1#node}/pidns")" ]
+}
+
+# Every host PID still in node N's PID namespace: by namespace inode, never by name.
+lab_node_pids() {
+    local ino
+    ino=$(cat "$LAB/node${1#node}/pidns" 2>/dev/null) || return 0
+    ino=${ino//[/\\[}
+    ino=${ino//]/\\]}
+    find /proc -mindepth 3 -maxdepth 3 -path '/proc/[0-9]*/ns/pid' -lname "$ino" 2>/dev/null \
+        | cut -d/ -f3
+}
+
+lab_wait_node_gone() { # lab_wait_node_gone N SECONDS
+    local _ n=${1#node}
+    for _ in $(seq $((${2:-20} * 10))); do
+        [ -z "$(lab_node_pids "$n")" ] && break
+        sleep 0.1
+    done
+    wait "$(cat "$LAB/node$n/launcher.pid")" 2>/dev/null
+    [ -z "$(lab_node_pids "$n")" ]
+}
+
+# Power cut: SIGKILL to PID 1 ends every process of the node at once, and the cable
+# is pulled with every address on it, as a dead machine's addresses vanish too.
+lab_power_off() { # lab_power_off NODE
+    local n=${1#node}
+    lab_node_alive "$n" && kill -KILL "$(lab_init_pid "$n")"
+    ip -n "$LAB_ID-sw" link set "port$n" down
+    ip -n "$(lab_ns "$n")" addr flush dev lan0
+    lab_wait_node_gone "$n" 10
+}
+
+# A clean shutdown: pacemaker stops or moves what runs there, then corosync.
+lab_shutdown() { # lab_shutdown NODE [SECONDS]
+    local n=${1#node}
+    lab_node_alive "$n" || return 0
+    kill -TERM "$(lab_init_pid "$n")"
+    lab_wait_node_gone "$n" "${2:-60}" || { lab_power_off "$n"; return 1; }
+}
+
+# Runs a command on a node, in all its namespaces, with the environment its agents have.
+lab_exec() { # lab_exec NODE COMMAND...
+    local n=${1#node}
+    shift
+    nsenter -t "$(lab_init_pid "$n")" -m -u -i -n -p --wdns=/ \
+        env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 HOME=/root \
+        JP1EMU_TIME_SCALE="$LAB_TIME_SCALE" "$@"
+}
+
+lab_live_nodes() {
+    local n
+    for n in $(seq "$LAB_NODES"); do lab_node_alive "$n" && echo "node$n"; done
+}
+
+# ---- fencing: fence_dummy writes "off", the "PDU" cuts the power ------------------------------
+lab_pdu() {
+    local n state
+    while :; do
+        for n in $(seq "$LAB_NODES"); do
+            state=$(cat "$LAB/pdu/node$n" 2>/dev/null || true)
+            if [ "${state#off}" != "$state" ] && lab_node_alive "$n"; then
+                echo "$(lab_now_ms) node$n" >>"$LAB/pdu/fenced"
+                lab_power_off "$n"
+            fi
+        done
+        sleep 0.1
+    done
+}
+
+# ---- up and down ----------------------------------------------------------------------------
+lab_up() { # lab_up NODES BUILDDIR [fencing]: sets LAB, LAB_ID, LAB_NODES, lab_up_ms
+    local nodes=$1 build=$2 fencing=0 n t0 on
+    [ "${3:-}" = fencing ] && fencing=1
+    if [ -n "${LHOST_LAB_LOCK-/run/lock/lhost-cluster-lab.lock}" ]; then
+        # One lab at a time: make check runs test files in parallel, and failover
+        # timings mean little with two clusters sharing two cores.
+        exec 9>"${LHOST_LAB_LOCK:-/run/lock/lhost-cluster-lab.lock}"
+        flock 9
+    fi
+    LAB=$(mktemp -d /tmp/lhost-lab.XXXXXX)
+    LAB_ID="lhl${LAB##*.}"
+    LAB_NODES=$nodes
+    LAB_FENCING=$fencing
+    trap lab_down EXIT
+    trap 'exit 143' TERM INT
+    t0=$(lab_now_ms)
+    printf 'JP1EMU_TIME_SCALE=%s\n' "$LAB_TIME_SCALE" >"$LAB/lab.env"
+    lab_write_seed_cib "$nodes" "$fencing" "$LAB/seed-cib.xml"
+    lab_install "$build"
+    for n in $(seq "$nodes"); do lab_prepare_node "$n" "$nodes"; done
+    lab_net_create "$nodes"
+    if [ "$fencing" = 1 ]; then
+        mkdir -p "$LAB/pdu"
+        lab_pdu &
+        lab_pdu_pid=$!
+    fi
+    for n in $(seq "$nodes"); do lab_boot "$n"; done
+    lab_wait_online "$nodes" "$LAB_UP_TIMEOUT" || return 1
+    lab_up_ms=$(($(lab_now_ms) - t0))
+}
+
+# Waits until COUNT nodes are online and a DC is elected, as node1..N see it.
+lab_wait_online() { # lab_wait_online COUNT SECONDS
+    local deadline=$(($(lab_now_ms) + $2 * 1000)) node
+    while [ "$(lab_now_ms)" -lt "$deadline" ]; do
+        node=$(lab_live_nodes | head -1)
+        if [ -n "$node" ] && lab_exec "$node" crm_mon -1 --output-as=xml >"$LAB/mon.xml" 2>/dev/null \
+            && [ "$(lab_xpath "$LAB/mon.xml" 'count(//nodes/node[@online="true"])')" = "$1" ] \
+            && [ "$(lab_xpath "$LAB/mon.xml" 'string(//current_dc/@present)')" = true ]; then
+            return 0
+        fi
+        sleep 0.2
+    done
+    return 1
+}
+
+lab_down() {
+    local n pid dev
+    [ -n "$LAB" ] && [ -d "$LAB" ] || return 0
+    [ -n "${lab_pdu_pid:-}" ] && { kill "$lab_pdu_pid" 2>/dev/null; wait "$lab_pdu_pid" 2>/dev/null; }
+    lab_pdu_pid=""
+    for n in $(seq "$LAB_NODES"); do
+        lab_node_alive "$n" && kill -TERM "$(lab_init_pid "$n")"
+    done
+    for n in $(seq "$LAB_NODES"); do
+        lab_wait_node_gone "$n" 30 || { kill -KILL "$(lab_init_pid "$n")" 2>/dev/null; lab_wait_node_gone "$n" 10; }
+    done
+    for dev in $(cat "$LAB/loop-devices" 2>/dev/null); do losetup -d "$dev" 2>/dev/null; done
+    for n in $(seq "$LAB_NODES"); do ip netns del "$(lab_ns "$n")" 2>/dev/null; done
+    ip netns del "$LAB_ID-sw" 2>/dev/null
+    lab_left=$(lab_leftovers)
+    if [ -n "$lab_left" ] || [ "${lab_keep:-0}" = 1 ]; then
+        lab_note "lab files kept in $LAB"
+    else
+        rm -rf "$LAB"
+    fi
+    LAB=""
+}
+
+# Prints whatever of the lab is left on the host: processes in its namespaces, the
+# namespaces, mounts under its directory, its loop devices. Nothing means clean.
+lab_leftovers() {
+    local n ns
+    for n in $(seq "$LAB_NODES"); do
+        pids=$(lab_node_pids "$n" | tr '\n' ' ')
+        [ -n "$pids" ] && echo "node$n processes: $pids"
+    done
+    ns=$(ip netns list 2>/dev/null | grep -E "^$LAB_ID-" | tr '\n' ' ')
+    [ -n "$ns" ] && echo "namespaces: $ns"
+    grep -F " $LAB" /proc/self/mountinfo | sed 's/^/mount: /'
+    losetup -a 2>/dev/null | grep -F "$LAB" | sed 's/^/loop device: /'
+    return 0
+}
+
+# ---- shared disks and logical hosts --------------------------------------------------------------
+# An ext4 image on a loop device, seeded with the logical host's shared directory.
+lab_disk() { # lab_disk NAME SEED_DIR: prints the device
+    local img="$LAB/$1.img" dev
+    truncate -s 64M "$img"
+    mkfs.ext4 -q -F -L "$1" -d "$2" "$img"
+    dev=$(losetup --find --show "$img")
+    echo "$dev" >>"$LAB/loop-devices"
+    echo "$dev"
+}
+
+# A JP1 logical host: shared disk, IP, JP1/Base, JP1/IM - Manager. Writes its
+# definition, sets the emulators up on every node, and loads `lhost cib` into the CIB.
+# Extra [logical-host] lines and extra manager lines come from $lab_policy and
+# $lab_manager_extra.
+lab_logical_host() { # lab_logical_host NAME VIP_LAST_OCTET
+    local lh=$1 seed="$LAB/$1.seed" n
+    mkdir -p "$seed/jp1" "$LAB/defs"
+    LAB_DISK=$(lab_disk "$lh" "$seed")
+    lab_definition "$lh" "$LAB_NET.$2" >"$LAB/defs/$lh.conf"
+    for n in $(seq "$LAB_NODES"); do
+        lab_exec "$n" "$LAB/emu/jp1emu" setup "$lh" "/srv/$lh/jp1" >/dev/null
+    done
+    "$LAB_LHOST" -d "$LAB/defs" --ocf-root "$LAB/ocf/root" --state-dir "$LAB" cib "$lh" \
+        >"$LAB/$lh.xml" || return 1
+    lab_exec 1 cibadmin --create --scope resources --xml-file "$LAB/$lh.xml"
+}
+
+lab_definition() { # lab_definition NAME VIP
+    printf '[logical-host]\nmigration-threshold = 3\nfailure-timeout = 10min\n'
+    printf 'resource-stickiness = 100\n%s\n\n' "${lab_policy:-}"
+    printf '[member disk]\nagent = ocf:heartbeat:Filesystem\ndevice = %s\n' "$LAB_DISK"
+    printf 'directory = /srv/%s\nfstype = ext4\n\n' "$1"
+    printf '[member ip]\nagent = ocf:heartbeat:IPaddr2\nip = %s\ncidr_netmask = 24\nnic = lan0\n\n' "$2"
+    lab_jp1_member base jp1base jbs "$1"
+    lab_jp1_member manager jp1im jco "$1"
+    printf 'base_status_cmd = %s/jbs_spmd_status\n%s\n' "$LAB_EMU" "${lab_manager_extra:-}"
+}
+
+# A JP1 member on the emulator's commands, checked every 2 s so that a failure is
+# seen in about that time.
+lab_jp1_member() { # lab_jp1_member ID AGENT COMMAND_PREFIX LOGICAL_HOST
+    local e="$LAB_EMU/$3"
+    printf '[member %s]\nagent = ocf:lhost:%s\nlogical_host = %s\n' "$1" "$2" "$4"
+    printf 'shared_dir = /srv/%s/jp1\nop.monitor.interval = 2s\n' "$4"
+    printf 'start_cmd = %s_start.cluster\nstop_cmd = %s_stop.cluster\n' "$e" "$e"
+    printf 'kill_cmd = %s_killall.cluster\nstatus_cmd = %s_spmd_status\n' "$e" "$e"
+}
+
+# ---- what the cluster says ------------------------------------------------------------------------
+lab_xpath() { xmllint --xpath "$2" "$1" 2>/dev/null; }
+
+# crm_mon's XML from the first live node (or a given one), into $LAB/mon.xml.
+lab_mon() { # lab_mon [NODE]
+    local node=${1:-$(lab_live_nodes | head -1)}
+    lab_exec "$node" crm_mon -1 --output-as=xml >"$LAB/mon.xml" 2>/dev/null
+}
+
+# The node running every member of group G, started and not failed; empty otherwise.
+lab_group_node() { # lab_group_node GROUP (reads $LAB/mon.xml)
+    local g="//group[@id='$1']" total up nodes
+    total=$(lab_xpath "$LAB/mon.xml" "string($g/@number_resources)")
+    up=$(lab_xpath "$LAB/mon.xml" "count($g/resource[@role='Started' and @failed='false' and @nodes_running_on='1'])")
+    [ -n "$total" ] && [ "$total" = "$up" ] || return 0
+    nodes=$(lab_xpath "$LAB/mon.xml" "$g/resource/node/@name" | sed 's/.*="\(.*\)"/\1/' | sort -u)
+    [ "$(echo "$nodes" | wc -l)" = 1 ] && echo "$nodes"
+}
+
+# Waits until group G runs entirely on one node (other than NOT_ON, if given).
+# Sets lab_where to that node; returns 1 at the deadline.
+lab_wait_group() { # lab_wait_group GROUP SECONDS [NOT_ON]
+    local deadline=$(($(lab_now_ms) + $2 * 1000))
+    lab_where=""
+    while [ "$(lab_now_ms)" -lt "$deadline" ]; do
+        if lab_mon; then
+            lab_where=$(lab_group_node "$1")
+            [ -n "$lab_where" ] && [ "$lab_where" != "${3:-}" ] && return 0
+        fi
+        sleep 0.1
+    done
+    lab_where=""
+    return 1
+}
+
+# Failed actions crm_mon lists, one "resource operation node rc" per line.
+lab_failed_actions() {
+    lab_xpath "$LAB/mon.xml" '//failures/failure' \
+        | grep -o 'op_key="[^"]*" node="[^"]*" exitstatus="[^"]*"' || true
+}
+
+# The node's pacemaker log, from the host side. pacemaker-execd gives agents
+# HA_LOGFILE=$PCMK_logfile, so the agents' own lines are in it too.
+lab_pacemaker_log() { echo "$LAB/node${1#node}/log/pacemaker/pacemaker.log"; }
+
+# Line count of a file, to read only what is written after it.
+lab_mark() { wc -l <"$1" 2>/dev/null || echo 0; }
+
+# "ACTION RESOURCE" for each operation the node's controller recorded as done, in
+# order, from line MARK of its log on, for resources named GROUP-*.
+lab_ops_since() { # lab_ops_since NODE MARK GROUP
+    tail -n +"$(($2 + 1))" "$(lab_pacemaker_log "$1")" \
+        | sed -n "s/.*Result of \(start\|stop\) operation for \($3-[a-z0-9_]*\) on ${1}: .*/\1 \2/p"
+}
+
+# The CIB's status section (operation history of every node), into $LAB/status.xml.
+lab_status() { lab_exec "$(lab_live_nodes | head -1)" cibadmin -Q --scope status >"$LAB/status.xml" 2>/dev/null; }
+
+# "OPERATION INTERVAL RC CALL-ID" of the last operation NODE recorded for RSC
+# (reads $LAB/status.xml). The call id changes with every new start or stop.
+lab_last_op() { # lab_last_op RSC NODE
+    local op="//node_state[@uname='$2']//lrm_resource[@id='$1']/lrm_rsc_op[@id='$1_last_0']"
+    printf '%s %s %s %s\n' "$(lab_xpath "$LAB/status.xml" "string($op/@operation)")" \
+        "$(lab_xpath "$LAB/status.xml" "string($op/@interval)")" \
+        "$(lab_xpath "$LAB/status.xml" "string($op/@rc-code)")" \
+        "$(lab_xpath "$LAB/status.xml" "string($op/@call-id)")"
+}
+
+# Fail count of RSC on NODE (0 when none).
+lab_failcount() { # lab_failcount RSC NODE
+    local v
+    v=$(lab_exec "$(lab_live_nodes | head -1)" crm_failcount --query -r "$1" -N "$2" 2>/dev/null \
+        | sed -n 's/.*value=\([0-9A-Za-z]*\).*/\1/p')
+    echo "${v:-0}"
+}
+
+# ---- the emulated products on a node ----------------------------------------------------------
+lab_emu_ps() { lab_exec "$1" "$LAB/emu/jp1emu" ps "$2"; } # lab_emu_ps NODE LOGICAL_HOST
+
+# SIGKILL to one emulated process (by its product name) on NODE; prints its pid.
+lab_kill_process() { # lab_kill_process NODE LOGICAL_HOST NAME
+    local pid
+    pid=$(lab_emu_ps "$1" "$2" | awk -v n="$3" '$2 == n {print $1; exit}')
+    [ -n "$pid" ] || return 1
+    lab_exec "$1" kill -KILL "$pid" && echo "$pid"
+}
+
+# Injects return codes (or hang, real) for a product command on NODE only.
+lab_inject() { # lab_inject NODE LOGICAL_HOST COMMAND TOKEN...
+    local dir="$LAB/node${1#node}/opt/jp1emu/inject/$2" cmd=$3
+    shift 3
+    mkdir -p "$dir"
+    echo "$*" >"$dir/$cmd.codes"
+}
+
+# Where a node's emulator logs every command it ran.
+lab_emu_log() { echo "$LAB/node${1#node}/opt/jp1emu/log"; }
+
+# Is ADDRESS on NODE's interface? Does NODE have the shared disk mounted?
+lab_has_ip() { ip -n "$(lab_ns "${1#node}")" -br addr show dev lan0 2>/dev/null | grep -qw "$2"; }
+lab_has_mount() { lab_node_alive "$1" && grep -q " /srv/$2 " "/proc/$(lab_init_pid "${1#node}")/mountinfo"; }
