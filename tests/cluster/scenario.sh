@@ -31,6 +31,7 @@ scenario_up() { # scenario_up NODES [fencing]
 # Records a measured time, in the test's log and in tests/cluster/times.
 scenario_time() { # scenario_time FIGURE MS
     echo "# time: $1: $(lab_secs "$2") s"
+    mkdir -p "$top_builddir/tests/cluster"
     printf '%-16s %-44s %s\n' "$scenario_name" "$1" "$(lab_secs "$2")" >>"$top_builddir/tests/cluster/times"
 }
 

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Scenario 5: planned switchover, the way an admin does it: `crm_resource --move`
+# to a named node, then `--ban` from wherever it runs, each followed by `--clear`.
+# Each switch must stop the logical host cleanly in reverse order on the old node and
+# start it in order on the new one, with no failed action, and clearing the
+# constraint must not move it again (resource-stickiness).
+. "$(dirname "$0")/scenario.sh"
+
+scenario_up 3
+
+# Runs a switch (the crm_resource words) and checks how it went. Sets $active.
+switch() { # switch DESCRIPTION CRM_RESOURCE_ARGS...
+    local what=$1 old=$active marks="" node t0 ms
+    shift
+    for node in $(lab_live_nodes); do marks="$marks $node:$(lab_mark "$(lab_pacemaker_log "$node")")"; done
+    t0=$(lab_now_ms)
+    lab_exec "$old" crm_resource -r "$LH" "$@" >/dev/null 2>&1
+    ok $? "$what: crm_resource $*"
+    lab_wait_group "$LH" 60 "$old"
+    ok $? "... $LH runs on ${lab_where:-no node}, not $old"
+    ms=$(($(lab_now_ms) - t0))
+    [ -n "$lab_where" ] || return
+    scenario_time "$what" "$ms"
+    active=$lab_where
+    is "$(ops "$old" stop "$marks")" "$REVERSED " "... $old's log: stopped $REVERSED, in that order"
+    is "$(ops "$active" start "$marks")" "$MEMBERS " "... $active's log: started $MEMBERS, in that order"
+    ! lab_has_ip "$old" "$VIP" && ! lab_has_mount "$old" "$LH" && [ -z "$(lab_emu_ps "$old" "$LH")" ]
+    ok $? "... $old holds nothing of $LH any more: no address, no mount, no JP1 process"
+    no_failed_actions "... no failed actions"
+}
+
+ops() { # ops NODE ACTION MARKS: the members NODE's log shows ACTION done on, in order
+    local mark
+    mark=$(echo "$3" | tr ' ' '\n' | sed -n "s/^$1://p")
+    lab_ops_since "$1" "$mark" "$LH" | awk -v a="$2" '$1 == a {printf "%s ", $2}'
+}
+
+clear_stays() { # the constraint goes; the logical host stays where it is
+    lab_exec "$active" crm_resource -r "$LH" --clear >/dev/null 2>&1
+    ok $? "crm_resource --clear"
+    is "$(lab_exec "$active" cibadmin -Q --scope constraints | grep -c "cli-.*$LH")" 0 \
+        "... no cli-prefer/cli-ban constraint on $LH is left"
+    sleep 3 # a transition would start at once; give one the time to show
+    lab_wait_group "$LH" 10
+    is "$lab_where" "$active" "... $LH stays on $active (resource-stickiness)"
+}
+
+target=$(others "$active" | tail -1)
+switch "move to $target" --move -N "$target"
+is "$active" "$target" "... $target is the node asked for"
+clear_stays
+
+switch "ban from $active" --ban -N "$active"
+clear_stays
+
+scenario_end
