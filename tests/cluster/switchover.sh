@@ -1,21 +1,27 @@
 #!/usr/bin/env bash
-# Scenario 5: planned switchover, the way an admin does it: `crm_resource --move`
-# to a named node, then `--ban` from wherever it runs, each followed by `--clear`.
-# Each switch must stop the logical host cleanly in reverse order on the old node and
-# start it in order on the new one, with no failed action, and clearing the
-# constraint must not move it again (resource-stickiness).
+# Scenario 5: planned switchover, the ways an admin does it: `crm_resource --move`
+# to a named node, then `--ban` from wherever it runs, each followed by `--clear`,
+# then a clean shutdown of the node running it (maintenance). Each switch must stop
+# the logical host cleanly in reverse order on the old node and start it in order on
+# the new one, with no failed action; clearing the constraint or booting the node
+# again must not move it back (resource-stickiness).
 . "$(dirname "$0")/scenario.sh"
 
 scenario_up 3
 
-# Runs a switch (the crm_resource words) and checks how it went. Sets $active.
-switch() { # switch DESCRIPTION CRM_RESOURCE_ARGS...
+# Runs a switch and checks how it went. Sets $active.
+switch() { # switch DESCRIPTION CRM_RESOURCE_ARGS... | switch DESCRIPTION shutdown
     local what=$1 old=$active marks="" node t0 ms
     shift
     for node in $(lab_live_nodes); do marks="$marks $node:$(lab_mark "$(lab_pacemaker_log "$node")")"; done
     t0=$(lab_now_ms)
-    lab_exec "$old" crm_resource -r "$LH" "$@" >/dev/null 2>&1
-    ok $? "$what: crm_resource $*"
+    if [ "$1" = shutdown ]; then
+        lab_shutdown "$old"
+        ok $? "$what: $old shut down cleanly (pacemaker, then corosync)"
+    else
+        lab_exec "$old" crm_resource -r "$LH" "$@" >/dev/null 2>&1
+        ok $? "$what: crm_resource $*"
+    fi
     lab_wait_group "$LH" 60 "$old"
     ok $? "... $LH runs on ${lab_where:-no node}, not $old"
     ms=$(($(lab_now_ms) - t0))
@@ -24,8 +30,10 @@ switch() { # switch DESCRIPTION CRM_RESOURCE_ARGS...
     active=$lab_where
     is "$(ops "$old" stop "$marks")" "$REVERSED " "... $old's log: stopped $REVERSED, in that order"
     is "$(ops "$active" start "$marks")" "$MEMBERS " "... $active's log: started $MEMBERS, in that order"
-    ! lab_has_ip "$old" "$VIP" && ! lab_has_mount "$old" "$LH" && [ -z "$(lab_emu_ps "$old" "$LH")" ]
-    ok $? "... $old holds nothing of $LH any more: no address, no mount, no JP1 process"
+    if lab_node_alive "$old"; then
+        ! lab_has_ip "$old" "$VIP" && ! lab_has_mount "$old" "$LH" && [ -z "$(lab_emu_ps "$old" "$LH")" ]
+        ok $? "... $old holds nothing of $LH any more: no address, no mount, no JP1 process"
+    fi
     no_failed_actions "... no failed actions"
 }
 
@@ -52,5 +60,13 @@ clear_stays
 
 switch "ban from $active" --ban -N "$active"
 clear_stays
+
+down=$active
+switch "shutdown of $active" shutdown
+lab_boot "$down"
+lab_wait_online 3 60
+ok $? "$down boots again and rejoins: 3 nodes online"
+lab_wait_group "$LH" 10
+is "$lab_where" "$active" "... $LH stays on $active (resource-stickiness)"
 
 scenario_end
