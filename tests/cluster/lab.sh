@@ -188,7 +188,7 @@ lab_heal() { ip -n "$LAB_ID-sw" link set "port${1#node}" up; }
 
 # ---- nodes ------------------------------------------------------------------------------------
 lab_boot() { # lab_boot N
-    local n=${1#node} d launcher child="" _
+    local n=${1#node} d launcher child="" ns _
     d="$LAB/node$n"
     lab_node_alive "$n" && lab_die "node$n is already running"
     rm -rf "$d/run"  # a reboot loses /run
@@ -205,7 +205,8 @@ lab_boot() { # lab_boot N
     # (unshare may briefly have a helper child of its own first).
     for _ in $(seq 250); do
         for child in $(cat "/proc/$launcher/task/$launcher/children" 2>/dev/null); do
-            [ "$(readlink "/proc/$child/ns/pid")" != "$(readlink /proc/self/ns/pid)" ] && break 2
+            ns=$(readlink "/proc/$child/ns/pid" 2>/dev/null)
+            [ -n "$ns" ] && [ "$ns" != "$(readlink /proc/self/ns/pid)" ] && break 2
         done
         child=""
         sleep 0.02
@@ -232,14 +233,23 @@ lab_node_pids() {
         | cut -d/ -f3
 }
 
+# Waits until no process of node N is left and its launcher (unshare) has exited,
+# then reaps the launcher.
 lab_wait_node_gone() { # lab_wait_node_gone N SECONDS
-    local _ n=${1#node}
+    local _ n=${1#node} launcher
+    launcher=$(cat "$LAB/node$n/launcher.pid" 2>/dev/null)
     for _ in $(seq $((${2:-20} * 10))); do
-        [ -z "$(lab_node_pids "$n")" ] && break
+        [ -z "$(lab_node_pids "$n")" ] && ! kill -0 "$launcher" 2>/dev/null && break
         sleep 0.1
     done
-    wait "$(cat "$LAB/node$n/launcher.pid")" 2>/dev/null
-    [ -z "$(lab_node_pids "$n")" ]
+    kill -0 "$launcher" 2>/dev/null || wait "$launcher" 2>/dev/null
+    [ -z "$(lab_node_pids "$n")" ] && ! kill -0 "$launcher" 2>/dev/null
+}
+
+# The last resort: unshare --kill-child takes the node's PID 1 with it.
+lab_kill_node() { # lab_kill_node N
+    kill -KILL "$(lab_init_pid "$1")" "$(cat "$LAB/node$1/launcher.pid")" 2>/dev/null
+    lab_wait_node_gone "$1" 10
 }
 
 # Power cut: SIGKILL to PID 1 ends every process of the node at once, and the cable
@@ -257,7 +267,7 @@ lab_shutdown() { # lab_shutdown NODE [SECONDS]
     local n=${1#node}
     lab_node_alive "$n" || return 0
     kill -TERM "$(lab_init_pid "$n")"
-    lab_wait_node_gone "$n" "${2:-60}" || { lab_power_off "$n"; return 1; }
+    lab_wait_node_gone "$n" "${2:-60}" || { lab_kill_node "$n"; return 1; }
 }
 
 # Runs a command on a node, in all its namespaces, with the environment its agents have.
@@ -345,7 +355,7 @@ lab_down() {
         lab_node_alive "$n" && kill -TERM "$(lab_init_pid "$n")"
     done
     for n in $(seq "$LAB_NODES"); do
-        lab_wait_node_gone "$n" 30 || { kill -KILL "$(lab_init_pid "$n")" 2>/dev/null; lab_wait_node_gone "$n" 10; }
+        lab_wait_node_gone "$n" 30 || lab_kill_node "$n"
     done
     for dev in $(cat "$LAB/loop-devices" 2>/dev/null); do losetup -d "$dev" 2>/dev/null; done
     for n in $(seq "$LAB_NODES"); do ip netns del "$(lab_ns "$n")" 2>/dev/null; done
@@ -387,8 +397,8 @@ lab_disk() { # lab_disk NAME SEED_DIR: prints the device
 
 # A JP1 logical host: shared disk, IP, JP1/Base, JP1/IM - Manager. Writes its
 # definition, sets the emulators up on every node, and loads `lhost cib` into the CIB.
-# Extra [logical-host] lines and extra manager lines come from $lab_policy and
-# $lab_manager_extra.
+# [logical-host] lines of $lab_policy replace the lab's defaults; $lab_manager_extra
+# adds lines to the manager member.
 lab_logical_host() { # lab_logical_host NAME VIP_LAST_OCTET
     local lh=$1 seed="$LAB/$1.seed" n
     mkdir -p "$seed/jp1" "$LAB/defs"
@@ -403,8 +413,13 @@ lab_logical_host() { # lab_logical_host NAME VIP_LAST_OCTET
 }
 
 lab_definition() { # lab_definition NAME VIP
-    printf '[logical-host]\nmigration-threshold = 3\nfailure-timeout = 10min\n'
-    printf 'resource-stickiness = 100\n%s\n\n' "${lab_policy:-}"
+    local key
+    printf '[logical-host]\n%s\n' "${lab_policy:-}"
+    for key in "migration-threshold = 3" "failure-timeout = 10min" "resource-stickiness = 100"; do
+        # a key given twice is an error: $lab_policy's own value wins
+        printf '%s\n' "${lab_policy:-}" | grep -q "^${key%% *} " || echo "$key"
+    done
+    echo
     printf '[member disk]\nagent = ocf:heartbeat:Filesystem\ndevice = %s\n' "$LAB_DISK"
     printf 'directory = /srv/%s\nfstype = ext4\n\n' "$1"
     printf '[member ip]\nagent = ocf:heartbeat:IPaddr2\nip = %s\ncidr_netmask = 24\nnic = lan0\n\n' "$2"

@@ -2,7 +2,8 @@
 # cluster in namespaces, runs a JP1 logical host from `lhost cib` through one kind
 # of failure, and tears the lab down. Labs take turns (a flock in lab.sh).
 # Measured times go to tests/cluster/times.
-lh_cluster_tests = tests/cluster/probes.sh tests/cluster/power-cut.sh tests/cluster/switchover.sh
+lh_cluster_tests = tests/cluster/probes.sh tests/cluster/power-cut.sh tests/cluster/switchover.sh \
+	tests/cluster/failure-timeout.sh
 TESTS += $(lh_cluster_tests)
 dist_check_SCRIPTS += $(lh_cluster_tests)
 dist_noinst_SCRIPTS += tests/cluster/node-init
