@@ -274,6 +274,7 @@ lab_shutdown() { # lab_shutdown NODE [SECONDS]
 lab_exec() { # lab_exec NODE COMMAND...
     local n=${1#node}
     shift
+    lab_node_alive "$n" || { echo "lab: node$n is not running" >&2; return 125; }
     nsenter -t "$(lab_init_pid "$n")" -m -u -i -n -p --wdns=/ \
         env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 HOME=/root \
         JP1EMU_TIME_SCALE="$LAB_TIME_SCALE" "$@"
