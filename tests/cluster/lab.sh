@@ -311,6 +311,7 @@ lab_up() { # lab_up NODES BUILDDIR [fencing]: sets LAB, LAB_ID, LAB_NODES, lab_u
         flock 9
     fi
     LAB=$(mktemp -d /tmp/lhost-lab.XXXXXX)
+    chmod 755 "$LAB" # pacemaker-controld (hacluster) reads the agents' meta-data in it
     LAB_ID="lhl${LAB##*.}"
     LAB_NODES=$nodes
     LAB_FENCING=$fencing

@@ -44,6 +44,46 @@ no_failed_actions() { # no_failed_actions DESCRIPTION
     is "$(lab_failed_actions)" "" "$1"
 }
 
+# Waits until RSC's last operation on NODE is a successful start with a call id other
+# than OLD_CALL and the whole group runs on NODE again. Sets $new_call; 1 at the deadline.
+wait_restarted() { # wait_restarted RSC NODE OLD_CALL SECONDS
+    local deadline=$(($(lab_now_ms) + $4 * 1000)) op interval rc call
+    new_call=""
+    while [ "$(lab_now_ms)" -lt "$deadline" ]; do
+        if lab_status; then
+            read -r op interval rc call <<<"$(lab_last_op "$1" "$2")"
+            if [ "$op/$interval/$rc" = start/0/0 ] && [ "$call" != "$3" ] && lab_mon \
+                && [ "$(lab_group_node "$LH")" = "$2" ]; then
+                new_call=$call
+                return 0
+            fi
+        fi
+        sleep 0.1
+    done
+    return 1
+}
+
+# "op_key=... node=... exitstatus=error" as crm_mon lists a failed monitor of RSC on
+# NODE, its key made from the monitor interval in the CIB.
+failed_monitor() { # failed_monitor RSC NODE
+    local s
+    s=$(lab_exec "$2" cibadmin -Q --scope resources \
+        --xpath "//primitive[@id='$1']/operations/op[@name='monitor']" 2>/dev/null \
+        | sed -n 's/.* interval="\([0-9]*\)s".*/\1/p' | head -1)
+    printf 'op_key="%s_monitor_%s" node="%s" exitstatus="error"' "$1" "$((s * 1000))" "$2"
+}
+
+# "rsc=call-id ..." of members on NODE: a member's last call id changes with every
+# start or stop, so equal answers before and after mean it was not restarted.
+member_calls() { # member_calls NODE RSC...
+    local node=$1 rsc
+    shift
+    lab_status
+    for rsc in "$@"; do
+        printf '%s=%s ' "$rsc" "$(lab_last_op "$rsc" "$node" | cut -d' ' -f4)"
+    done | sed 's/ $//'
+}
+
 # Tears the lab down and checks nothing of it is left; prints the plan.
 scenario_end() {
     local nodes=$LAB_NODES
