@@ -64,7 +64,7 @@ lab_write_corosync_conf() { # lab_write_corosync_conf N FILE
 
 # One fence_dummy device per node, never run by the node it fences. fence_dummy only
 # writes "off" into a file; lab_pdu turns that into a power cut.
-lab_fence_devices() { # lab_fence_devices N: <primitive>s, then a line "--", then <rsc_location>s
+lab_fence_devices() { # lab_fence_devices N: the <primitive>s
     local n
     for n in $(seq "$1"); do
         cat <<XML
@@ -306,7 +306,8 @@ lab_up() { # lab_up NODES BUILDDIR [fencing]: sets LAB, LAB_ID, LAB_NODES, lab_u
     [ "${3:-}" = fencing ] && fencing=1
     if [ -n "${LHOST_LAB_LOCK-/run/lock/lhost-cluster-lab.lock}" ]; then
         # One lab at a time: make check runs test files in parallel, and failover
-        # timings mean little with two clusters sharing two cores.
+        # timings mean little with two clusters sharing two cores. Labs never clash
+        # otherwise (names of their own), so LHOST_LAB_LOCK= (empty) runs them at once.
         exec 9>"${LHOST_LAB_LOCK:-/run/lock/lhost-cluster-lab.lock}"
         flock 9
     fi
