@@ -30,11 +30,6 @@ cluster_cmds() { # cluster_cmds NODE MARK
         | awk -v lh="$LH" '$3 ~ /\.cluster$/ && $4 == lh && $5 == "->" {printf "%s ", $3}' | sed 's/ $//'
 }
 
-# Epoch ns of the first emulator log line on NODE from MARK on matching REGEX (empty if none).
-emu_at() { # emu_at NODE MARK REGEX
-    tail -n +"$(($2 + 1))" "$(lab_emu_log "$1")" | grep -E -m1 -- "$3" | cut -d' ' -f1 | tr -d .
-}
-
 # The pids of JP1/Base's processes of $LH on NODE, as "pid pid ...", from the product's
 # own record on the shared disk ("name pid starttime" lines, parent first).
 base_pids() { # base_pids NODE
@@ -55,8 +50,7 @@ for victim in jbs_spmd jevservice; do
     old_base=$(lab_last_op "$BASE" "$home" | cut -d' ' -f4)
     old_manager=$(lab_last_op "$MANAGER" "$home" | cut -d' ' -f4)
     old_pids=$(base_pids "$home")
-    declare -A marks=()
-    for node in $(lab_live_nodes); do marks[$node]=$(lab_mark "$(lab_pacemaker_log "$node")"); done
+    lab_mark_logs
     emark=$(lab_mark "$(lab_emu_log "$home")")
 
     t0=$(lab_now_ms)
@@ -70,11 +64,11 @@ for victim in jbs_spmd jevservice; do
     [ $restarted = 0 ] && scenario_time "kill $victim to $LH running again" "$elapsed"
 
     # Pacemaker's view: the dependent stopped first, started last; nothing else touched.
-    is "$(lab_ops_since "$home" "${marks[$home]}" "$LH" | tr '\n' ' ')" \
+    is "$(lab_ops_since "$home" "${lab_marks[$home]}" "$LH" | tr '\n' ' ')" \
         "stop $MANAGER stop $BASE start $BASE start $MANAGER " \
         "round $n: $home's controller stopped the manager, stopped JP1/Base, started JP1/Base, then started the manager"
     for node in $(others "$home"); do
-        is "$(lab_ops_since "$node" "${marks[$node]}" "$LH")" "" "round $n: $node started or stopped nothing of $LH"
+        is "$(lab_ops_since "$node" "${lab_marks[$node]}" "$LH")" "" "round $n: $node started or stopped nothing of $LH"
     done
     lab_status
     new_base=$(lab_last_op "$BASE" "$home" | cut -d' ' -f4)
@@ -86,8 +80,8 @@ for victim in jbs_spmd jevservice; do
     is "$(cluster_cmds "$home" "$emark")" \
         "jco_stop.cluster jco_killall.cluster jbs_stop.cluster jbs_killall.cluster jbs_start.cluster jco_start.cluster" \
         "round $n: emulator log on $home: JP1/IM stopped (and killall), JP1/Base stopped (and killall), JP1/Base started, JP1/IM started"
-    base_ready=$(emu_at "$home" "$emark" " jbs_spmd event ready$")
-    im_started=$(emu_at "$home" "$emark" " jco_spmd event started$")
+    base_ready=$(lab_emu_time "$home" "$emark" " jbs_spmd event ready$")
+    im_started=$(lab_emu_time "$home" "$emark" " jco_spmd event started$")
     [ -n "$base_ready" ] && [ -n "$im_started" ] && [ "$base_ready" -lt "$im_started" ]
     ok $? "round $n: the new JP1/Base was ready before the new JP1/IM daemon started"
 

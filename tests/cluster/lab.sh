@@ -336,10 +336,9 @@ lab_up() { # lab_up NODES BUILDDIR [fencing]: sets LAB, LAB_ID, LAB_NODES, lab_u
 
 # Waits until COUNT nodes are online and a DC is elected, as node1..N see it.
 lab_wait_online() { # lab_wait_online COUNT SECONDS
-    local deadline=$(($(lab_now_ms) + $2 * 1000)) node
+    local deadline=$(($(lab_now_ms) + $2 * 1000))
     while [ "$(lab_now_ms)" -lt "$deadline" ]; do
-        node=$(lab_live_nodes | head -1)
-        if [ -n "$node" ] && lab_exec "$node" crm_mon -1 --output-as=xml >"$LAB/mon.xml" 2>/dev/null \
+        if [ -n "$(lab_live_nodes)" ] && lab_mon \
             && [ "$(lab_xpath "$LAB/mon.xml" 'count(//nodes/node[@online="true"])')" = "$1" ] \
             && [ "$(lab_xpath "$LAB/mon.xml" 'string(//current_dc/@present)')" = true ]; then
             return 0
@@ -489,6 +488,13 @@ lab_pacemaker_log() { echo "$LAB/node${1#node}/log/pacemaker/pacemaker.log"; }
 # Line count of a file, to read only what is written after it.
 lab_mark() { wc -l <"$1" 2>/dev/null || echo 0; }
 
+# Marks every live node's pacemaker log: lab_marks[nodeN] is its line count now.
+lab_mark_logs() {
+    local node
+    declare -gA lab_marks=()
+    for node in $(lab_live_nodes); do lab_marks[$node]=$(lab_mark "$(lab_pacemaker_log "$node")"); done
+}
+
 # "ACTION RESOURCE" for each operation the node's controller recorded as done, in
 # order, from line MARK of its log on, for resources named GROUP-*.
 lab_ops_since() { # lab_ops_since NODE MARK GROUP
@@ -502,11 +508,14 @@ lab_status() { lab_exec "$(lab_live_nodes | head -1)" cibadmin -Q --scope status
 # "OPERATION INTERVAL RC CALL-ID" of the last operation NODE recorded for RSC
 # (reads $LAB/status.xml). The call id changes with every new start or stop.
 lab_last_op() { # lab_last_op RSC NODE
-    local op="//node_state[@uname='$2']//lrm_resource[@id='$1']/lrm_rsc_op[@id='$1_last_0']"
-    printf '%s %s %s %s\n' "$(lab_xpath "$LAB/status.xml" "string($op/@operation)")" \
-        "$(lab_xpath "$LAB/status.xml" "string($op/@interval)")" \
-        "$(lab_xpath "$LAB/status.xml" "string($op/@rc-code)")" \
-        "$(lab_xpath "$LAB/status.xml" "string($op/@call-id)")"
+    printf '%s %s %s %s\n' "$(lab_op_attr "$1" "$2" operation)" "$(lab_op_attr "$1" "$2" interval)" \
+        "$(lab_op_attr "$1" "$2" rc-code)" "$(lab_op_attr "$1" "$2" call-id)"
+}
+
+# One attribute (operation, rc-code, call-id, exec-time...) of that last operation.
+lab_op_attr() { # lab_op_attr RSC NODE ATTRIBUTE
+    lab_xpath "$LAB/status.xml" \
+        "string(//node_state[@uname='$2']//lrm_resource[@id='$1']/lrm_rsc_op[@id='$1_last_0']/@$3)"
 }
 
 # Fail count of RSC on NODE (0 when none).
@@ -538,6 +547,12 @@ lab_inject() { # lab_inject NODE LOGICAL_HOST COMMAND TOKEN...
 
 # Where a node's emulator logs every command it ran.
 lab_emu_log() { echo "$LAB/node${1#node}/opt/jp1emu/log"; }
+
+# Epoch nanoseconds (digits only) of the first line of NODE's emulator log, from line
+# MARK on, that matches REGEX; empty when none.
+lab_emu_time() { # lab_emu_time NODE MARK REGEX
+    tail -n +"$(($2 + 1))" "$(lab_emu_log "$1")" | grep -E -m1 -- "$3" | cut -d' ' -f1 | tr -d .
+}
 
 # Is ADDRESS on NODE's interface? Does NODE have the shared disk mounted?
 lab_has_ip() { ip -n "$(lab_ns "${1#node}")" -br addr show dev lan0 2>/dev/null | grep -qw "$2"; }

@@ -62,8 +62,7 @@ for n in $(seq $((threshold - 1))); do
 done
 
 # ---- the failure that reaches the threshold: the whole logical host moves -----------------------
-declare -A marks
-for node in $(lab_live_nodes); do marks[$node]=$(lab_mark "$(lab_pacemaker_log "$node")"); done
+lab_mark_logs
 t0=$(lab_now_ms)
 killed=$(lab_kill_process "$home" "$LH" jcamain)
 ok $? "failure $threshold: kill -9 of jcamain (pid ${killed:-none}) on $home"
@@ -79,15 +78,15 @@ new=$lab_where
 
 is "$(lab_failcount "$MANAGER" "$home")" "$threshold" "the manager's fail count on $home reached $threshold"
 is "$(lab_failcount "$MANAGER" "$new")" 0 "the manager has no fail count on $new"
-is "$(lab_ops_since "$home" "${marks[$home]}" "$LH" | tr '\n' ' ')" \
+is "$(lab_ops_since "$home" "${lab_marks[$home]}" "$LH" | tr '\n' ' ')" \
     "$(for r in $REVERSED; do printf 'stop %s ' "$r"; done)" \
     "$home stopped the four members once each, in reverse order (manager, base, IP, disk)"
-is "$(lab_ops_since "$new" "${marks[$new]:-0}" "$LH" | tr '\n' ' ')" \
+is "$(lab_ops_since "$new" "${lab_marks[$new]:-0}" "$LH" | tr '\n' ' ')" \
     "$(for r in $MEMBERS; do printf 'start %s ' "$r"; done)" \
     "$new started the four members once each, in order (disk, IP, base, manager)"
 for node in $(others "$new"); do
     [ "$node" = "$home" ] && continue
-    is "$(lab_ops_since "$node" "${marks[$node]}" "$LH")" "" "$node started or stopped nothing of $LH"
+    is "$(lab_ops_since "$node" "${lab_marks[$node]}" "$LH")" "" "$node started or stopped nothing of $LH"
 done
 
 # What an admin checks on both nodes.

@@ -30,8 +30,7 @@ ok $? "$active writes a token to the shared disk"
 
 dc=$(lab_xpath "$LAB/mon.xml" 'string(//current_dc/@name)')
 survivors=$(others "$active")
-marks=""
-for node in $survivors; do marks="$marks $node:$(lab_mark "$(lab_pacemaker_log "$node")")"; done
+lab_mark_logs
 
 cut_ms=$(lab_now_ms)
 lab_power_off "$active"
@@ -57,10 +56,9 @@ scenario_time "power cut to $LH running" "${lh_ms:-0}"
 [ -n "$lh_ms" ] && [ -n "$floor_ms" ] && scenario_time "time the logical host adds" $((lh_ms - floor_ms))
 
 if [ -n "$new" ]; then
-    mark=$(echo "$marks" | tr ' ' '\n' | sed -n "s/^$new://p")
-    is "$(lab_ops_since "$new" "$mark" "$LH" | grep '^start' | awk '{print $2}' | tr '\n' ' ')" \
+    is "$(lab_ops_since "$new" "${lab_marks[$new]}" "$LH" | grep '^start' | awk '{print $2}' | tr '\n' ' ')" \
         "$MEMBERS " "$new's log: started $MEMBERS, in that order"
-    is "$(lab_ops_since "$new" "$mark" "$LH" | grep -c '^stop')" 0 "... and stopped nothing of $LH"
+    is "$(lab_ops_since "$new" "${lab_marks[$new]}" "$LH" | grep -c '^stop')" 0 "... and stopped nothing of $LH"
     is "$(lab_exec "$new" cat "/srv/$LH/jp1/witness" 2>&1)" "$token" \
         "the token written before the cut is on the shared disk at $new"
     lab_has_ip "$new" "$VIP"

@@ -25,15 +25,6 @@ param_default() { # param_default NAME
         | xmllint --xpath "string(//parameter[@name='$1']/content/@default)" - 2>/dev/null
 }
 
-# The monitor interval of RSC in the CIB, in ms (op.monitor.interval = 2s in the lab).
-monitor_ms() { # monitor_ms RSC NODE
-    local s
-    s=$(lab_exec "$2" cibadmin -Q --scope resources \
-        --xpath "//primitive[@id='$1']/operations/op[@name='monitor']" 2>/dev/null \
-        | sed -n 's/.* interval="\([0-9]*\)s".*/\1/p' | head -1)
-    echo $((${s:-0} * 1000))
-}
-
 # "<epoch ms> <rc>" of every jco_spmd_status run on NODE from line MARK of its
 # emulator log on; rc is "12i" for an injected 12.
 status_runs() { # status_runs NODE MARK
@@ -91,8 +82,7 @@ is "$(lab_exec "$home" crm_resource -r "$MANAGER" -g status_retries 2>/dev/null)
 # ---- part 1: 12 within the retry budget -----------------------------------------------------
 calls=$(member_calls "$home" $LOWER)
 old_call=$(lab_last_op "$MANAGER" "$home" | cut -d' ' -f4)
-declare -A marks
-for node in $(lab_live_nodes); do marks[$node]=$(lab_mark "$(lab_pacemaker_log "$node")"); done
+lab_mark_logs
 emark=$(lab_mark "$(lab_emu_log "$home")")
 # One monitor uses the whole budget, the next one needs a single retry.
 tokens="$(twelves "$retries")real 12 real"
@@ -115,10 +105,10 @@ lab_status
 is "$(lab_last_op "$MANAGER" "$home" | cut -d' ' -f4)" "$old_call" "part 1: the manager was not restarted (call id $old_call unchanged)"
 is "$(member_calls "$home" $LOWER)" "$calls" "part 1: disk, IP and JP1/Base not restarted ($calls)"
 for node in $(lab_live_nodes); do
-    is "$(lab_ops_since "$node" "${marks[$node]}" "$LH")" "" "part 1: $node started or stopped nothing of $LH"
+    is "$(lab_ops_since "$node" "${lab_marks[$node]}" "$LH")" "" "part 1: $node started or stopped nothing of $LH"
 done
 is "$(grep -c "Result of monitor operation for $MANAGER on $home: error" \
-    <(tail -n +"$((marks[$home] + 1))" "$(lab_pacemaker_log "$home")"))" 0 \
+    <(tail -n +"$((lab_marks[$home] + 1))" "$(lab_pacemaker_log "$home")"))" 0 \
     "part 1: $home's controller recorded no failed monitor of the manager"
 is "$(lab_failcount "$MANAGER" "$home")" 0 "part 1: the manager's fail count on $home is 0"
 lab_wait_group "$LH" 5
@@ -126,7 +116,7 @@ is "$lab_where" "$home" "part 1: $LH still runs on $home"
 no_failed_actions "part 1: crm_mon lists no failed actions"
 
 # ---- part 2: 12 past the retry budget ---------------------------------------------------------
-for node in $(lab_live_nodes); do marks[$node]=$(lab_mark "$(lab_pacemaker_log "$node")"); done
+lab_mark_logs
 emark=$(lab_mark "$(lab_emu_log "$home")")
 # From here on, against the state part 2 starts from (whatever part 1 left).
 calls=$(member_calls "$home" $LOWER)
@@ -145,13 +135,13 @@ is "$(status_runs "$home" "$emark" | grep -c ' 12i$')" $((retries + 1)) \
     "part 2: emulator log: jco_spmd_status returned 12 $((retries + 1)) times, every token used"
 is "$(status_runs "$home" "$emark" | awk '$2 == "12i" {n++; next} n {exit} END {print n + 0}')" $((retries + 1)) \
     "part 2: ... all of them in one run of retries, before any other answer"
-is "$(tail -n +"$((marks[$home] + 1))" "$(lab_pacemaker_log "$home")" \
+is "$(tail -n +"$((lab_marks[$home] + 1))" "$(lab_pacemaker_log "$home")" \
     | grep -c "Result of monitor operation for $MANAGER on $home: error")" 1 \
     "part 2: $home's controller recorded one failed monitor of the manager"
-is "$(lab_ops_since "$home" "${marks[$home]}" "$LH" | tr '\n' ' ')" "stop $MANAGER start $MANAGER " \
+is "$(lab_ops_since "$home" "${lab_marks[$home]}" "$LH" | tr '\n' ' ')" "stop $MANAGER start $MANAGER " \
     "part 2: $home's controller stopped and started the manager only"
 for node in $(others "$home"); do
-    is "$(lab_ops_since "$node" "${marks[$node]}" "$LH")" "" "part 2: $node started or stopped nothing of $LH"
+    is "$(lab_ops_since "$node" "${lab_marks[$node]}" "$LH")" "" "part 2: $node started or stopped nothing of $LH"
 done
 is "$(member_calls "$home" $LOWER)" "$calls" "part 2: disk, IP and JP1/Base not restarted ($calls)"
 is "$(lab_failcount "$MANAGER" "$home")" $((failures + 1)) "part 2: the manager's fail count on $home went from $failures to $((failures + 1))"

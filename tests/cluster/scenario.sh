@@ -66,11 +66,16 @@ wait_restarted() { # wait_restarted RSC NODE OLD_CALL SECONDS
 # "op_key=... node=... exitstatus=error" as crm_mon lists a failed monitor of RSC on
 # NODE, its key made from the monitor interval in the CIB.
 failed_monitor() { # failed_monitor RSC NODE
+    printf 'op_key="%s_monitor_%s" node="%s" exitstatus="error"' "$1" "$(monitor_ms "$1" "$2")" "$2"
+}
+
+# The monitor interval of RSC in the CIB, in ms (op.monitor.interval = 2s in the lab).
+monitor_ms() { # monitor_ms RSC NODE
     local s
     s=$(lab_exec "$2" cibadmin -Q --scope resources \
         --xpath "//primitive[@id='$1']/operations/op[@name='monitor']" 2>/dev/null \
         | sed -n 's/.* interval="\([0-9]*\)s".*/\1/p' | head -1)
-    printf 'op_key="%s_monitor_%s" node="%s" exitstatus="error"' "$1" "$((s * 1000))" "$2"
+    echo $((${s:-0} * 1000))
 }
 
 # "rsc=call-id ..." of members on NODE: a member's last call id changes with every

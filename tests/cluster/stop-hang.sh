@@ -27,17 +27,6 @@ to_ms() {
     esac
 }
 
-# The XPath value ATTRIBUTE of the last lrm_rsc_op of RSC on NODE (reads $LAB/status.xml).
-last_op_attr() { # last_op_attr RSC NODE ATTRIBUTE
-    lab_xpath "$LAB/status.xml" \
-        "string(//node_state[@uname='$2']//lrm_resource[@id='$1']/lrm_rsc_op[@id='$1_last_0']/@$3)"
-}
-
-# Seconds.nanoseconds of the first emulator log line (from line MARK on) matching REGEX.
-emu_log_time() { # emu_log_time NODE MARK REGEX
-    tail -n +"$(($2 + 1))" "$(lab_emu_log "$1")" | grep -E -m1 -- "$3" | cut -d' ' -f1
-}
-
 scenario_up 3 fencing
 target=$(others "$active" | head -1)
 
@@ -62,7 +51,7 @@ ok $? "crm_resource --move -r $LH -N $target (planned switchover from $active)"
 # proves the pattern that later finds nothing left does find the command.
 hung_re='^[^ ]*jco_stop[.]cluster ' # argv[0] is the command: never the shell asking
 for _ in $(seq 150); do
-    [ -n "$(emu_log_time "$active" "$emu_mark" " jco_stop\.cluster $LH -> hang")" ] && break
+    [ -n "$(lab_emu_time "$active" "$emu_mark" " jco_stop\.cluster $LH -> hang")" ] && break
     sleep 0.1
 done
 like "$(lab_exec "$active" pgrep -af "$hung_re")" "jco_stop\.cluster $LH" \
@@ -78,9 +67,9 @@ ok $? "crm_resource --clear -r $LH (the move's constraint removed)"
 
 # The manager's stop as the cluster recorded it: the last operation on the old node.
 lab_status
-is "$(last_op_attr "$LH-manager" "$active" operation) rc=$(last_op_attr "$LH-manager" "$active" rc-code)" \
+is "$(lab_op_attr "$LH-manager" "$active" operation) rc=$(lab_op_attr "$LH-manager" "$active" rc-code)" \
     "stop rc=0" "the manager's last operation on $active is a stop that succeeded (rc 0)"
-exec_ms=$(last_op_attr "$LH-manager" "$active" exec-time)
+exec_ms=$(lab_op_attr "$LH-manager" "$active" exec-time)
 [ -n "$exec_ms" ] && [ "$exec_ms" -lt "$stop_timeout_ms" ]
 ok $? "... and it took ${exec_ms:-?} ms, within its ${stop_timeout_ms} ms timeout"
 # Proof that the stop did wait for the hung command (the agent's share is 60% of
@@ -90,14 +79,14 @@ ok $? "... and over half the timeout: it waited for the hung stop command first"
 scenario_time "manager stop (hung, forced)" "${exec_ms:-0}"
 
 # What ran on the old node, from the emulator's own log.
-hang_at=$(emu_log_time "$active" "$emu_mark" " jco_stop\.cluster $LH -> hang \(injected\)")
-kill_at=$(emu_log_time "$active" "$emu_mark" " jco_killall\.cluster $LH -> rc 0")
+hang_at=$(lab_emu_time "$active" "$emu_mark" " jco_stop\.cluster $LH -> hang \(injected\)")
+kill_at=$(lab_emu_time "$active" "$emu_mark" " jco_killall\.cluster $LH -> rc 0")
 [ -n "$hang_at" ]
 ok $? "emulator log on $active: jco_stop.cluster $LH hung"
-[ -n "$kill_at" ] && [ -n "$hang_at" ] && [ "${kill_at/./}" -gt "${hang_at/./}" ]
+[ -n "$kill_at" ] && [ -n "$hang_at" ] && [ "$kill_at" -gt "$hang_at" ]
 ok $? "emulator log on $active: then jco_killall.cluster $LH ran and ended 0"
 if [ -n "$kill_at" ] && [ -n "$hang_at" ]; then
-    scenario_time "stop hung until forced kill end" $(((${kill_at/./} - ${hang_at/./}) / 1000000))
+    scenario_time "stop hung until forced kill end" $(((kill_at - hang_at) / 1000000))
 fi
 # What the agent told the admin, in the node's log (HA_LOGFILE is pacemaker's).
 like "$(tail -n +"$((log_mark + 1))" "$(lab_pacemaker_log "$active")" | grep -F "jp1im($LH-manager)")" \

@@ -11,9 +11,9 @@ scenario_up 3
 
 # Runs a switch and checks how it went. Sets $active.
 switch() { # switch DESCRIPTION CRM_RESOURCE_ARGS... | switch DESCRIPTION shutdown
-    local what=$1 old=$active marks="" node t0 ms
+    local what=$1 old=$active t0 ms
     shift
-    for node in $(lab_live_nodes); do marks="$marks $node:$(lab_mark "$(lab_pacemaker_log "$node")")"; done
+    lab_mark_logs
     t0=$(lab_now_ms)
     if [ "$1" = shutdown ]; then
         lab_shutdown "$old"
@@ -28,8 +28,8 @@ switch() { # switch DESCRIPTION CRM_RESOURCE_ARGS... | switch DESCRIPTION shutdo
     [ -n "$lab_where" ] || return
     scenario_time "$what" "$ms"
     active=$lab_where
-    is "$(ops "$old" stop "$marks")" "$REVERSED " "... $old's log: stopped $REVERSED, in that order"
-    is "$(ops "$active" start "$marks")" "$MEMBERS " "... $active's log: started $MEMBERS, in that order"
+    is "$(ops "$old" stop)" "$REVERSED " "... $old's log: stopped $REVERSED, in that order"
+    is "$(ops "$active" start)" "$MEMBERS " "... $active's log: started $MEMBERS, in that order"
     if lab_node_alive "$old"; then
         ! lab_has_ip "$old" "$VIP" && ! lab_has_mount "$old" "$LH" && [ -z "$(lab_emu_ps "$old" "$LH")" ]
         ok $? "... $old holds nothing of $LH any more: no address, no mount, no JP1 process"
@@ -37,10 +37,8 @@ switch() { # switch DESCRIPTION CRM_RESOURCE_ARGS... | switch DESCRIPTION shutdo
     no_failed_actions "... no failed actions"
 }
 
-ops() { # ops NODE ACTION MARKS: the members NODE's log shows ACTION done on, in order
-    local mark
-    mark=$(echo "$3" | tr ' ' '\n' | sed -n "s/^$1://p")
-    lab_ops_since "$1" "$mark" "$LH" | awk -v a="$2" '$1 == a {printf "%s ", $2}'
+ops() { # ops NODE ACTION: the members NODE's log shows ACTION done on since lab_mark_logs
+    lab_ops_since "$1" "${lab_marks[$1]}" "$LH" | awk -v a="$2" '$1 == a {printf "%s ", $2}'
 }
 
 clear_stays() { # the constraint goes; the logical host stays where it is
