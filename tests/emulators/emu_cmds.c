@@ -214,7 +214,8 @@ static void kill_scanned(pid_t pid, const char *name, const char *lhost,
 
 /* One pass: recorded processes first (parent first, so it spawns no
  * more), then a /proc scan for leftovers the state does not know. */
-static size_t kill_round(const struct emu_product *prod, const char *lhost,
+static size_t kill_round(const struct emu_ctx *ctx,
+			 const struct emu_product *prod, const char *lhost,
 			 const char *dir)
 {
 	struct kill_round r = { prod, lhost, 0 };
@@ -231,7 +232,7 @@ static size_t kill_round(const struct emu_product *prod, const char *lhost,
 			r.found++;
 		}
 	}
-	emu_scan(kill_scanned, &r);
+	emu_scan(ctx->root, kill_scanned, &r);
 	return r.found;
 }
 
@@ -243,7 +244,7 @@ void emu_killall(const struct emu_ctx *ctx, const struct emu_product *prod,
 
 	/* Works without the state: dir may be unreachable, the scan is not. */
 	emu_state_dir(ctx, prod, lhost, dir, sizeof(dir));
-	while (kill_round(prod, lhost, dir) > 0 && emu_now_ms() < deadline)
+	while (kill_round(ctx, prod, lhost, dir) > 0 && emu_now_ms() < deadline)
 		emu_sleep_ms(10);
 	if (emu_shared_present(ctx, lhost))
 		emu_state_clear(dir);

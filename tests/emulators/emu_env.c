@@ -20,7 +20,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define EMU_DEFAULT_ROOT "/var/opt/jp1emu"
 #define EMU_LINE_MAX 2048
 
 static double env_double(const char *name, double dflt)

@@ -102,7 +102,45 @@ static bool cmdline_split(const char *buf, ssize_t len, const char **name,
 	return true;
 }
 
-static void scan_one(pid_t pid, emu_scan_fn *fn, void *arg)
+/* Whether pid lives in our pid namespace: a lab node has its own. */
+static bool same_pid_ns(pid_t pid)
+{
+	char path[64];
+	struct stat ours, theirs;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid);
+	return stat("/proc/self/ns/pid", &ours) == 0 && stat(path, &theirs) == 0 &&
+	       ours.st_dev == theirs.st_dev && ours.st_ino == theirs.st_ino;
+}
+
+/* Whether pid was started under the emulator root `root`: its environment
+ * as exec'd holds the JP1EMU_ROOT the daemon exported (the default root
+ * when it holds none). */
+static bool same_root(pid_t pid, const char *root)
+{
+	static char env[65536];
+	const char *value = EMU_DEFAULT_ROOT, *entry;
+	char path[64];
+	ssize_t len;
+
+	snprintf(path, sizeof(path), "/proc/%d/environ", (int)pid);
+	len = read_small(path, env, sizeof(env));
+	if (len < 0)
+		return false;
+	for (entry = env; entry < env + len; entry += strlen(entry) + 1)
+		if (strncmp(entry, "JP1EMU_ROOT=", 12) == 0)
+			value = entry + 12;
+	return strcmp(value, root) == 0;
+}
+
+/*
+ * A scan sees one emulated node, as killall on a real node sees only its
+ * own processes: the same pid namespace and the same emulator root. From
+ * the host, /proc also shows every lab node's processes, and tests that
+ * run at once each have a root of their own: a killall that crossed either
+ * line would kill products of another node.
+ */
+static void scan_one(const char *root, pid_t pid, emu_scan_fn *fn, void *arg)
 {
 	char path[64], buf[512];
 	const char *name, *lhost;
@@ -114,12 +152,13 @@ static void scan_one(pid_t pid, emu_scan_fn *fn, void *arg)
 	if (len <= 0 || !cmdline_split(buf, len, &name, &lhost) ||
 	    emu_product_of(name) == NULL)
 		return;
-	if (!emu_pstat_read(pid, &st) || st.state == 'Z')
+	if (!emu_pstat_read(pid, &st) || st.state == 'Z' ||
+	    !same_pid_ns(pid) || !same_root(pid, root))
 		return;
 	fn(pid, name, lhost, arg);
 }
 
-void emu_scan(emu_scan_fn *fn, void *arg)
+void emu_scan(const char *root, emu_scan_fn *fn, void *arg)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *e;
@@ -131,7 +170,7 @@ void emu_scan(emu_scan_fn *fn, void *arg)
 	while ((e = readdir(d)) != NULL) {
 		pid = strtol(e->d_name, &end, 10);
 		if (*end == '\0' && pid > 0 && pid != (long)getpid())
-			scan_one((pid_t)pid, fn, arg);
+			scan_one(root, (pid_t)pid, fn, arg);
 	}
 	closedir(d);
 }

@@ -120,7 +120,7 @@ static int admin_ps(const struct emu_ctx *ctx)
 
 	if (ctx->argc > 2 || (lhost != NULL && !emu_lhost_valid(lhost)))
 		return usage();
-	emu_scan(ps_print, (void *)lhost);
+	emu_scan(ctx->root, ps_print, (void *)lhost);
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 

@@ -28,6 +28,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#define EMU_DEFAULT_ROOT "/var/opt/jp1emu" /* JP1EMU_ROOT unset */
+
 #define EMU_PATH_MAX 4096
 #define EMU_NAME_MAX 16		/* a comm: 15 characters and a NUL */
 #define EMU_LHOST_MAX 255
@@ -152,10 +154,11 @@ bool emu_pstat_read(pid_t pid, struct emu_pstat *st);
 bool emu_pid_alive(pid_t pid, const char *name, unsigned long long start);
 
 /* Called for each live process whose argv is exactly {NAME, -h, LHOST}
- * with NAME a process name of either product. */
+ * with NAME a process name of either product, started under the emulator
+ * root `root` and in our pid namespace: one emulated node's processes. */
 typedef void emu_scan_fn(pid_t pid, const char *name, const char *lhost,
 			 void *arg);
-void emu_scan(emu_scan_fn *fn, void *arg);
+void emu_scan(const char *root, emu_scan_fn *fn, void *arg);
 
 /* Forks and re-executes ourselves as {name, -h, lhost}; returns the pid
  * once the child shows `name` in /proc (start time in *start), or -1. */
