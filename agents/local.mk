@@ -5,9 +5,11 @@ ocfagent_PROGRAMS = heartbeat/jp1base heartbeat/jp1im
 
 heartbeat_jp1base_SOURCES = agents/jp1base.c agents/jp1.c agents/jp1.h
 heartbeat_jp1base_LDADD = $(LHOST_LIBS)
+heartbeat_jp1base_LDFLAGS = $(AM_LDFLAGS) $(AGENT_LDFLAGS)
 
 heartbeat_jp1im_SOURCES = agents/jp1im.c agents/jp1.c agents/jp1.h
 heartbeat_jp1im_LDADD = $(LHOST_LIBS)
+heartbeat_jp1im_LDFLAGS = $(AM_LDFLAGS) $(AGENT_LDFLAGS)
 
 # The lhost command: a logical host's members in order, for any cluster software.
 sbin_PROGRAMS = agents/lhost
