@@ -38,7 +38,6 @@ typedef struct options {
     char *ocf_root;
     char *state_dir;
     gboolean verbose;
-    gboolean progress; /* per-member lines on stderr */
 } options;
 
 typedef int (*command_fn)(const options *opts, const char *name);
@@ -94,11 +93,11 @@ static void restore(int fd, int saved)
 static char *dump_blackbox(const options *opts, const char *name)
 {
     char *path = blackbox_path(opts, name);
-    int saved;
     ssize_t written = -1;
 
     if (g_mkdir_with_parents(opts->state_dir, 0700) == 0) {
-        saved = silence(STDOUT_FILENO);
+        int saved = silence(STDOUT_FILENO);
+
         written = qb_log_blackbox_write_to_file(path);
         restore(STDOUT_FILENO, saved);
     }
