@@ -38,7 +38,6 @@ typedef struct options {
     char *ocf_root;
     char *state_dir;
     gboolean verbose;
-    gboolean progress; /* per-member lines on stderr */
 } options;
 
 typedef int (*command_fn)(const options *opts, const char *name);
@@ -94,11 +93,11 @@ static void restore(int fd, int saved)
 static char *dump_blackbox(const options *opts, const char *name)
 {
     char *path = blackbox_path(opts, name);
-    int saved;
     ssize_t written = -1;
 
     if (g_mkdir_with_parents(opts->state_dir, 0700) == 0) {
-        saved = silence(STDOUT_FILENO);
+        int saved = silence(STDOUT_FILENO);
+
         written = qb_log_blackbox_write_to_file(path);
         restore(STDOUT_FILENO, saved);
     }
@@ -276,6 +275,18 @@ static int cmd_monitor(const options *opts, const char *name)
     return run_operation(opts, name, "monitor", monitor_op, FALSE);
 }
 
+/* check, status and cib answer on stdout: an answer that could not be written
+ * whole (a full disk, a closed pipe) must not pass for success. stdio may have
+ * failed on an earlier buffer already, hence ferror() as well as the flush. */
+static int answered(int code)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "lhost: cannot write to standard output\n");
+        return code == LH_OCF_SUCCESS ? LH_OCF_ERR_GENERIC : code;
+    }
+    return code;
+}
+
 static int cmd_check(const options *opts, const char *name)
 {
     g_autoptr(lh_lhost) lhost = open_lhost(opts, name);
@@ -292,7 +303,7 @@ static int cmd_check(const options *opts, const char *name)
     }
     printf("%s: valid: %s\n", lhost->def->name, members->str);
     g_string_free(members, TRUE);
-    return LH_OCF_SUCCESS;
+    return answered(LH_OCF_SUCCESS);
 }
 
 static int cmd_cib(const options *opts, const char *name)
@@ -305,7 +316,7 @@ static int cmd_cib(const options *opts, const char *name)
     }
     xml = lh_lhost_cib(lhost);
     fputs(xml, stdout);
-    return LH_OCF_SUCCESS;
+    return answered(LH_OCF_SUCCESS);
 }
 
 static const char *state_word(lh_ocf_code code)
@@ -362,7 +373,7 @@ static int cmd_status(const options *opts, const char *name)
     printf("%-14s %-10s %-8s %-28s %-9s %s\n", "LOGICAL HOST", "MEMBER", "ROLE", "AGENT",
            "STATE", "DETAIL");
     if (name != NULL) {
-        return status_of(opts, name);
+        return answered(status_of(opts, name));
     }
     dir = g_dir_open(opts->definitions, 0, NULL);
     while (dir != NULL && (entry = g_dir_read_name(dir)) != NULL) {
@@ -374,7 +385,7 @@ static int cmd_status(const options *opts, const char *name)
     for (guint i = 0; i < names->len; i++) {
         worst = MAX(worst, status_of(opts, g_ptr_array_index(names, i)));
     }
-    return worst;
+    return answered(worst);
 }
 
 static int cmd_blackbox(const options *opts, const char *name)

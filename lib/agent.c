@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,8 +225,19 @@ static int print_document(const lh_agent *agent, const invocation *inv)
     } else {
         text = lh_agent_metadata(agent);
     }
-    fputs(text, inv->action == NULL && !inv->help && !inv->man ? stderr : stdout);
-    return inv->action == NULL && !inv->help && !inv->man ? LH_OCF_ERR_ARGS : LH_OCF_SUCCESS;
+    if (inv->action == NULL && !inv->help && !inv->man) {
+        fputs(text, stderr);
+        return LH_OCF_ERR_ARGS;
+    }
+    /* The document is the whole answer (Pacemaker reads meta-data from a pipe): one
+     * that could not be written (a full disk, a closed pipe) must not pass for
+     * success. fputs only fills the buffer; the flush is the write. */
+    if (fputs(text, stdout) == EOF || fflush(stdout) != 0) {
+        fprintf(stderr, "%s: cannot write to standard output: %s\n", agent->name,
+                g_strerror(errno));
+        return LH_OCF_ERR_GENERIC;
+    }
+    return LH_OCF_SUCCESS;
 }
 
 /* Syslog tag in resource-agents' form: jp1base(rsc_id)[pid]. */

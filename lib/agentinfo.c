@@ -107,11 +107,13 @@ static gpointer parse_action(xmlNode *node)
 {
     lh_agent_action *a = g_new0(lh_agent_action, 1);
     g_autofree char *depth = attr(node, "depth");
+    /* Read as atoi read it, but defined when the number does not fit an int. */
+    gint64 depth_n = depth != NULL ? g_ascii_strtoll(depth, NULL, 10) : 0;
 
     a->name = attr(node, "name");
     a->timeout_ms = duration_attr(node, "timeout");
     a->interval_ms = duration_attr(node, "interval");
-    a->depth = depth != NULL ? atoi(depth) : 0;
+    a->depth = (int)CLAMP(depth_n, G_MININT, G_MAXINT);
     return a;
 }
 

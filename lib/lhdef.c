@@ -176,9 +176,10 @@ static char *index_lines(lh_def *def, const char *text, GPtrArray *groups, GPtrA
     for (int n = 0; lines[n] != NULL; n++) {
         char *line = g_strstrip(lines[n]);
         gboolean keep = TRUE;
-        int first;
 
         if (line[0] == '[' && line[strlen(line) - 1] == ']') {
+            int first;
+
             g_free(group);
             group = g_strndup(line + 1, strlen(line) - 2);
             first = line_of(def, group, NULL);

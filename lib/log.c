@@ -112,8 +112,10 @@ static void append_to_file(int priority, const char *message)
     g_autofree char *line = NULL;
     int fd;
 
-    if (localtime_r(&now, &local) != NULL) {
-        strftime(stamp, sizeof(stamp), "%b %d %T", &local);
+    /* strftime leaves the array indeterminate when it returns 0: no stamp then. */
+    if (localtime_r(&now, &local) == NULL
+        || strftime(stamp, sizeof(stamp), "%b %d %T", &local) == 0) {
+        stamp[0] = '\0';
     }
     line = g_strdup_printf("%s  %s[%ld]:    %s: %s\n", stamp, log_config.tag ? log_config.tag : "lhost",
                            (long)getpid(), priority_label(priority), message);

@@ -52,9 +52,10 @@ const char *lh_ocf_code_text(int code)
 lh_result lh_result_new(lh_ocf_code code, const char *fmt, ...)
 {
     lh_result result = {code, NULL};
-    va_list ap;
 
     if (fmt != NULL) {
+        va_list ap;
+
         va_start(ap, fmt);
         result.reason = g_strdup_vprintf(fmt, ap);
         va_end(ap);

@@ -174,6 +174,21 @@ static gboolean child_exited(const child *c)
     return info.si_pid == c->pid;
 }
 
+/* Reads once from each pipe that poll() reported readable, hung up or in error. */
+static void read_ready(child *c, const struct pollfd *fds, nfds_t n, lh_run_result *r, gsize max)
+{
+    for (nfds_t i = 0; i < n; i++) {
+        if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) {
+            continue;
+        }
+        if (fds[i].fd == c->out_fd) {
+            read_some(&c->out_fd, r->out, &r->out_dropped, max);
+        } else if (fds[i].fd == c->err_fd) {
+            read_some(&c->err_fd, r->err, &r->err_dropped, max);
+        }
+    }
+}
+
 /* Waits for the child's exit or @limit, reading output meanwhile. TRUE: exited. */
 static gboolean wait_child(child *c, lh_deadline limit, lh_run_result *r, gsize max)
 {
@@ -203,16 +218,7 @@ static gboolean wait_child(child *c, lh_deadline limit, lh_run_result *r, gsize 
         if (poll(fds, n, (int)MIN(wait_ms, G_MAXINT)) < 0 && errno != EINTR) {
             g_usleep(1000);
         }
-        for (nfds_t i = 0; i < n; i++) {
-            if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) {
-                continue;
-            }
-            if (fds[i].fd == c->out_fd) {
-                read_some(&c->out_fd, r->out, &r->out_dropped, max);
-            } else if (fds[i].fd == c->err_fd) {
-                read_some(&c->err_fd, r->err, &r->err_dropped, max);
-            }
-        }
+        read_ready(c, fds, n, r, max);
     }
 }
 

@@ -13,7 +13,7 @@
 #include <lhost/state.h>
 
 #define STATE_GROUP "state"
-#define STATE_MAX_BYTES (64 * 1024)
+#define STATE_MAX_BYTES ((ssize_t)64 * 1024) /* compared with read()'s result */
 #define DEFAULT_STATE_DIR "/run/resource-agents"
 
 struct lh_state {

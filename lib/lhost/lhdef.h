@@ -72,8 +72,9 @@ typedef struct lh_policy {
 /* Pacemaker's INFINITY, which "INFINITY" in a definition means. */
 #define LH_INFINITY 1000000
 #define LH_DEFAULT_MIGRATION_THRESHOLD 3
-#define LH_DEFAULT_FAILURE_TIMEOUT_MS (10 * 60 * 1000)
-#define LH_DEFAULT_KILL_TIMEOUT_MS (10 * 1000)
+/* gint64, as the lh_policy fields they fill: no product is ever computed in int. */
+#define LH_DEFAULT_FAILURE_TIMEOUT_MS ((gint64)10 * 60 * 1000)
+#define LH_DEFAULT_KILL_TIMEOUT_MS ((gint64)10 * 1000)
 
 typedef struct lh_def {
     char *name; /* the file's base name without .conf */

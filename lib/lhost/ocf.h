@@ -71,9 +71,9 @@ typedef enum lh_param_type {
 } lh_param_type;
 
 enum {
-    LH_PARAM_REQUIRED = 1u << 0,
-    LH_PARAM_UNIQUE = 1u << 1,
-    LH_PARAM_RELOADABLE = 1u << 2,
+    LH_PARAM_REQUIRED = 1U << 0,
+    LH_PARAM_UNIQUE = 1U << 1,
+    LH_PARAM_RELOADABLE = 1U << 2,
 };
 
 /* A validator for one value; on rejection it sets *reason (the caller's to free). */
@@ -162,9 +162,10 @@ char *lh_agent_manpage(const lh_agent *agent);
 /* --help: usage, parameters with their defaults, code maps (the caller's to free). */
 char *lh_agent_usage(const lh_agent *agent);
 
-/* Defaults for meta-data and validate-all, which every agent has. */
-#define LH_META_DATA_TIMEOUT_S 5
-#define LH_VALIDATE_TIMEOUT_S 20
+/* Defaults for meta-data and validate-all, which every agent has; unsigned, as
+ * lh_action.timeout_s is. */
+#define LH_META_DATA_TIMEOUT_S 5U
+#define LH_VALIDATE_TIMEOUT_S 20U
 
 G_END_DECLS
 

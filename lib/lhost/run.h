@@ -39,7 +39,7 @@ typedef struct lh_run_options {
     gint64 grace_ms;       /* SIGTERM -> SIGKILL; 0: LH_RUN_GRACE_DEFAULT_MS */
 } lh_run_options;
 
-#define LH_RUN_CAPTURE_DEFAULT (64 * 1024)
+#define LH_RUN_CAPTURE_DEFAULT ((gsize)64 * 1024)
 #define LH_RUN_GRACE_DEFAULT_MS 500
 
 typedef struct lh_run_result {
