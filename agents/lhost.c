@@ -363,6 +363,12 @@ static int status_of(const options *opts, const char *name)
     return LH_OCF_SUCCESS;
 }
 
+/* g_ptr_array_sort() hands its comparator pointers to the entries, not the entries. */
+static gint compare_names(gconstpointer a, gconstpointer b)
+{
+    return g_ascii_strcasecmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static int cmd_status(const options *opts, const char *name)
 {
     g_autoptr(GDir) dir = NULL;
@@ -381,9 +387,11 @@ static int cmd_status(const options *opts, const char *name)
             g_ptr_array_add(names, g_strndup(entry, strlen(entry) - strlen(".conf")));
         }
     }
-    g_ptr_array_sort(names, (GCompareFunc)(void (*)(void))g_ascii_strcasecmp);
+    g_ptr_array_sort(names, compare_names);
     for (guint i = 0; i < names->len; i++) {
-        worst = MAX(worst, status_of(opts, g_ptr_array_index(names, i)));
+        int code = status_of(opts, g_ptr_array_index(names, i)); /* MAX() would run it twice */
+
+        worst = MAX(worst, code);
     }
     return answered(worst);
 }

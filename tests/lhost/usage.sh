@@ -63,6 +63,13 @@ is "$rc" 1 "one member stopped behind lhost's back: monitor gives 1"
 like "$err" "2 of 3 members running: second not running" "... naming it"
 lhost status
 like "$out" "lhU +second +other +ocf:heartbeat:Dummy +stopped" "status (all definitions): the stopped member"
+# Definitions written out of order, so that directory order is unlikely to be sorted.
+for h in zz Ab mm aa; do dummy solo >"$world/defs/$h.conf"; done
+lhost status
+# A logical host's closing line is its name and its state alone.
+is "$(printf '%s\n' "$out" | awk '$2 ~ /^(running|stopped|PARTLY)$/ { print $1 }' | tr '\n' ' ')" \
+    "aa Ab lhU mm zz " "status (all definitions): each logical host once, in name order, case ignored"
+rm "$world/defs/"{zz,Ab,mm,aa}.conf
 lhost stop lhU
 is "$rc" 0 "stop: 0"
 [ ! -e "$world/first.state" ] && [ ! -e "$world/third.state" ]
