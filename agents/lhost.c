@@ -492,6 +492,14 @@ static const command *find_command(const char *name)
     return NULL;
 }
 
+static void options_release(options *opts)
+{
+    g_free(opts->definitions);
+    g_free(opts->file);
+    g_free(opts->ocf_root);
+    g_free(opts->state_dir);
+}
+
 int main(int argc, char **argv)
 {
     options opts = {0};
@@ -500,6 +508,7 @@ int main(int argc, char **argv)
     int code;
 
     if (!parse_options(&argc, &argv, &opts)) {
+        options_release(&opts);
         return LH_OCF_ERR_ARGS;
     }
     default_options(&opts);
@@ -511,14 +520,12 @@ int main(int argc, char **argv)
     if (cmd == NULL || (cmd->needs_name && name == NULL) || argc > 3) {
         fprintf(stderr, "usage: lhost [OPTIONS] start|stop|monitor|kill|status|check|cib|"
                         "blackbox [NAME] (lhost --help)\n");
+        options_release(&opts);
         return LH_OCF_ERR_ARGS;
     }
     log_setup();
     code = cmd->run(&opts, name);
     qb_log_fini();
-    g_free(opts.definitions);
-    g_free(opts.file);
-    g_free(opts.ocf_root);
-    g_free(opts.state_dir);
+    options_release(&opts);
     return code;
 }

@@ -117,13 +117,15 @@ emu_pids() { # emu_pids LOGICAL_HOST [NAME]
 
 # Runs the agent as pacemaker-execd would: OCF environment, parameters as
 # OCF_RESKEY_*, extra VAR=value words first. Sets rc, out, err, elapsed_ms.
+# agent_wrapper (an array, empty by default) runs the agent under a tool: valgrind.
+agent_wrapper=()
 agent() { # agent NAME ACTION [VAR=value ...]
     local name=$1 action=$2 start end
     shift 2
     start=$(date +%s%N)
     out=$(env OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE="rsc_$name" \
         OCF_RA_VERSION_MAJOR=1 OCF_RA_VERSION_MINOR=1 \
-        "${agent_env[@]}" "$@" "$AGENTS/$name" "$action" 2>"$world/stderr")
+        "${agent_env[@]}" "$@" "${agent_wrapper[@]}" "$AGENTS/$name" "$action" 2>"$world/stderr")
     rc=$?
     end=$(date +%s%N)
     elapsed_ms=$(((end - start) / 1000000))

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Every action of every agent, and the lhost command's, under valgrind memcheck:
+# no invalid read or write, no use of uninitialised memory, no definite leak, on the
+# success paths and on the error paths (bad parameters, failed status, hung stop).
+#
+# Memcheck must replace malloc, which it cannot do in a static binary: this file
+# skips when the agents are static PIEs (the default build) and runs in a build
+# configured with --disable-static-agents, which `tests/run check` makes for it:
+#   make check TESTS=tests/hardening/valgrind.sh
+. "$top_srcdir/tests/agents/lib.sh"
+
+command -v valgrind >/dev/null || skip_all "valgrind is not installed"
+file -L "$AGENTS/jp1base" | grep -q 'static-pie linked\|statically linked' \
+    && skip_all "static agents: configure --disable-static-agents for memcheck"
+
+# valgrind's own exit code for an error or a definite leak: never an OCF code.
+VG_ERROR=99
+emu_world lhV
+agent_wrapper=(valgrind --quiet --error-exitcode=$VG_ERROR --leak-check=full
+    --show-leak-kinds=definite --errors-for-leak-kinds=definite --track-origins=yes
+    --log-file="$world/vg.%p")
+shd="$world/shdsk/lhV"
+"$EMU" setup lhV "$shd" --imdb >/dev/null
+MON=OCF_RESKEY_CRM_meta_interval=60000
+PROBE=OCF_RESKEY_CRM_meta_interval=0
+base_params=(OCF_RESKEY_start_cmd="$EMUBIN/jbs_start.cluster" OCF_RESKEY_stop_cmd="$EMUBIN/jbs_stop.cluster"
+    OCF_RESKEY_kill_cmd="$EMUBIN/jbs_killall.cluster" OCF_RESKEY_status_cmd="$EMUBIN/jbs_spmd_status")
+im_params=(OCF_RESKEY_start_cmd="$EMUBIN/jco_start.cluster" OCF_RESKEY_stop_cmd="$EMUBIN/jco_stop.cluster"
+    OCF_RESKEY_kill_cmd="$EMUBIN/jco_killall.cluster" OCF_RESKEY_status_cmd="$EMUBIN/jco_spmd_status"
+    OCF_RESKEY_base_status_cmd="$EMUBIN/jbs_spmd_status" OCF_RESKEY_use_imdb=true
+    OCF_RESKEY_dbstatus_cmd="$EMUBIN/jimdbstatus")
+agent_env=(OCF_RESKEY_logical_host=lhV OCF_RESKEY_shared_dir="$shd" OCF_RESKEY_CRM_meta_timeout=60000
+    OCF_RESKEY_status_retry_interval=0 OCF_RESKEY_dbstatus_retry_interval=0)
+
+# clean NAME ACTION EXPECTED [VAR=value...]: the action's OCF code, and not a word
+# from valgrind (its report, if any, goes to the test log).
+clean() {
+    local name=$1 action=$2 expected=$3 params=()
+    shift 3
+    case $name in
+    jp1base) params=("${base_params[@]}") ;;
+    jp1im) params=("${im_params[@]}") ;;
+    esac
+    rm -f "$world"/vg.*
+    agent "$name" "$action" "${params[@]}" "$@"
+    is "$rc" "$expected" "$name $action ${*:+($*) }under memcheck: rc $expected, no error, no definite leak"
+    vg_report
+}
+
+# vg_report: valgrind's report, if any, into the test log. Its "--PID--" notes are
+# not reports: valgrind 3.19 does not know pidfd_open (the agents then poll).
+vg_report() {
+    grep -h '^==[0-9]*==' "$world"/vg.* 2>/dev/null | sed 's/^/#   /' | head -40
+}
+
+# ---- jp1base, then jp1im on top of it: a whole life, and its error paths ----------
+for name in jp1base jp1im; do
+    clean "$name" meta-data 0
+    clean "$name" validate-all 0
+    clean "$name" validate-all 6 OCF_RESKEY_logical_host=
+    clean "$name" validate-all 6 OCF_RESKEY_status_timeout=-1
+    clean "$name" validate-all 5 OCF_RESKEY_status_cmd=/nonexistent/status
+    clean "$name" monitor 7 "$PROBE"
+    clean "$name" start 0
+    clean "$name" monitor 0 "$MON"
+    clean "$name" start 0 # already running
+    clean "$name" no-such-action 3
+done
+inject lhV jco_spmd_status 4
+clean jp1im monitor 1 "$MON" # a failed status: the exit reason path
+inject lhV jco_spmd_status 12 12 12
+clean jp1im monitor 1 "$MON" # retries past their budget
+clear_injections lhV
+inject lhV jco_stop.cluster hang
+clean jp1im stop 0 OCF_RESKEY_CRM_meta_timeout=10000 # the forced path: stop cut short, killall
+clear_injections lhV
+clean jp1base stop 0
+clean jp1base stop 0 # already stopped
+clean jp1base monitor 7 "$MON"
+inject lhV jbs_start.cluster 1
+clean jp1base start 5 # the start command rejects the logical host
+clear_injections lhV
+
+# ---- the lhost command: a definition of Dummy members, from check to stop ----------
+AGENTS="$top_builddir/agents" # where the lhost command is built
+printf '[member %s]\nagent = ocf:heartbeat:Dummy\nstate = %s\n\n' \
+    one "$world/one.state" two "$world/two.state" >"$world/lhD.conf"
+lhost_run() { # lhost_run EXPECTED ARGS...: the lhost command under memcheck
+    local expected=$1
+    shift
+    rm -f "$world"/vg.*
+    rc=0
+    "${agent_wrapper[@]}" "$AGENTS/lhost" --state-dir="$world/state" "$@" >/dev/null 2>"$world/stderr" || rc=$?
+    is "$rc" "$expected" "lhost $* under memcheck: rc $expected, no error, no definite leak"
+    vg_report
+}
+lhost_run 0 -f "$world/lhD.conf" check
+lhost_run 0 -f "$world/lhD.conf" cib
+lhost_run 0 -f "$world/lhD.conf" start
+lhost_run 0 -f "$world/lhD.conf" monitor
+lhost_run 0 -d "$world" status
+lhost_run 0 -f "$world/lhD.conf" stop
+lhost_run 7 -f "$world/lhD.conf" monitor
+lhost_run 6 -f "$world/nowhere.conf" check
+lhost_run 2 no-such-command
+finish
