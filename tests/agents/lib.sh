@@ -53,6 +53,11 @@ finish() {
     exit 0 # failures are reported per line by TAP
 }
 
+skip() { # skip DESCRIPTION: a TAP line for a check this machine cannot make
+    tap_n=$((tap_n + 1))
+    echo "ok $tap_n # SKIP $*"
+}
+
 skip_all() {
     echo "1..0 # SKIP $*"
     exit 0
@@ -115,19 +120,25 @@ emu_pids() { # emu_pids LOGICAL_HOST [NAME]
     done
 }
 
+# Words run in front of the agent (e.g. timeout, strace), empty by default: the
+# agent runs under them with its environment already set.
+agent_prefix=()
+# Words after the action (--options, as typed by hand), empty by default.
+agent_args=()
+
 # Runs the agent as pacemaker-execd would: OCF environment, parameters as
 # OCF_RESKEY_*, extra VAR=value words first. Sets rc, out, err, elapsed_ms.
 agent() { # agent NAME ACTION [VAR=value ...]
     local name=$1 action=$2 start end
     shift 2
-    start=$(date +%s%N)
+    start=${EPOCHREALTIME/./} # microseconds, without a process of its own
     out=$(env OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE="rsc_$name" \
         OCF_RA_VERSION_MAJOR=1 OCF_RA_VERSION_MINOR=1 \
-        "${agent_env[@]}" "$@" "$AGENTS/$name" "$action" 2>"$world/stderr")
+        "${agent_env[@]}" "$@" "${agent_prefix[@]}" "$AGENTS/$name" "$action" "${agent_args[@]}" 2>"$world/stderr")
     rc=$?
-    end=$(date +%s%N)
-    elapsed_ms=$(((end - start) / 1000000))
-    err=$(cat "$world/stderr")
+    end=${EPOCHREALTIME/./}
+    elapsed_ms=$(((end - start) / 1000))
+    err=$(<"$world/stderr")
 }
 
 # The exit reason the agent gave (empty when none).
