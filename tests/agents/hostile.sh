@@ -109,17 +109,6 @@ run() {
     fi
 }
 
-# Processes with our marker in their environment: whatever the agent started.
-leftovers() {
-    local f pid
-    for f in $(grep -l -a -- "LHOST_HOSTILE=$marker" /proc/[0-9]*/environ 2>/dev/null); do
-        pid=${f#/proc/}
-        pid=${pid%/environ}
-        [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = Z ] && continue
-        [ -e "/proc/$pid" ] && echo "$pid($(cat "/proc/$pid/comm" 2>/dev/null))"
-    done
-}
-
 # The recorded calls of one role, one per line, argv[1..] shell-quoted; argv[0] and
 # the parent are checked apart. With PLAIN and VALUE, elements equal to PLAIN are
 # replaced by VALUE first (the expected calls).
@@ -319,7 +308,7 @@ try() {
         if [ -n "${target[$param]:-}" ]; then
             [ -n "$(calls_of "$world/calls" "$param")" ] || problems+="$param never ran; "
         fi
-        left=$(leftovers)
+        left=$(marked_processes "LHOST_HOSTILE=$marker")
         [ -z "$left" ] || { problems+="left running: $left; "; "${reset_cmd[@]}" >/dev/null 2>&1; }
         [ "$param" = logical_host ] && "$EMU" reset "$value" >/dev/null
         ok "$([ -z "$problems" ]; echo $?)" "$what: accepted; every command ran as planned ($codes)"

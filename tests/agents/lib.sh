@@ -126,6 +126,19 @@ agent_prefix=()
 # Words after the action (--options, as typed by hand), empty by default.
 agent_args=()
 
+# Live processes whose environment holds NAME=VALUE, as "pid(comm)": put a marker in
+# an agent's environment, and this finds everything it started (its commands, and
+# what they started in turn, daemons included), zombies excepted.
+marked_processes() { # marked_processes NAME=VALUE
+    local f pid
+    for f in $(grep -l -a -x -z -F -- "$1" /proc/[0-9]*/environ 2>/dev/null); do
+        pid=${f#/proc/}
+        pid=${pid%/environ}
+        [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = Z ] && continue
+        [ -e "/proc/$pid" ] && echo "$pid($(cat "/proc/$pid/comm" 2>/dev/null))"
+    done
+}
+
 # Runs the agent as pacemaker-execd would: OCF environment, parameters as
 # OCF_RESKEY_*, extra VAR=value words first. Sets rc, out, err, elapsed_ms.
 agent() { # agent NAME ACTION [VAR=value ...]
