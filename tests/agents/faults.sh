@@ -60,7 +60,7 @@ reason_due() { # reason_due RC PROBE(yes|no)
     [ "$1" -ne 0 ] && ! { [ "$1" -eq 7 ] && [ "$2" = yes ]; }
 }
 
-echo "# at $SECONDS s"
+echo "# $SECONDS s into the file"
 # ---- status commands that misbehave, while the product runs -------------------------
 agent jp1base start
 is "$rc" 0 "start: the product runs (the status commands below lie about nothing else)"
@@ -150,7 +150,7 @@ is "$(count lhFb)" 0 "... and the forced termination has run: nothing of the log
 no_strays "... nor any command"
 clear_injections lhFb
 
-echo "# at $SECONDS s"
+echo "# $SECONDS s into the file"
 # ---- every return code 0..255 ----------------------------------------------------------
 # One token per code in the emulator's injection file, one monitor per token (no
 # retries, so that each monitor consumes exactly one). Expected, PRODUCTS.md section 1:
@@ -204,6 +204,7 @@ sweep jp1im lhFi jco_spmd_status spmd_expect "${im_env[@]}"
 sweep jp1im lhFi jimdbstatus jimdb_expect "${im_env[@]}"
 agent jp1im stop "${im_env[@]}"
 "$EMU" reset lhFi >/dev/null
+no_strays "after 1536 monitors, no status command is left"
 
 # The cluster commands' own codes prove nothing (PRODUCTS.md): only the start
 # command's 1 (argument error) is an answer. Commands that do their job and then
@@ -232,7 +233,7 @@ for code in 0 1 2 4 127 128 255; do
     clear_injections lhFb
 done
 
-echo "# at $SECONDS s"
+echo "# $SECONDS s into the file"
 # ---- the agent SIGKILLed in the middle of start and of stop -----------------------------
 # As pacemaker-execd at a timeout: the agent leads a process group of its own, and
 # the whole group gets SIGKILL. Slower emulated products (start-up 900 ms, stop
@@ -295,7 +296,7 @@ agent jp1base monitor "$MON"
 is "$rc" 7 "... and the monitor after it says not running"
 no_strays "... nothing of the killed agents is left"
 
-echo "# at $SECONDS s"
+echo "# $SECONDS s into the file"
 # ---- the state directory --------------------------------------------------------------
 # start records its time in the resource's state file (agents/jp1.c), stop too. The
 # file is informative only: whatever is wrong with it, start and stop do their job,
@@ -397,7 +398,7 @@ mkdir "$statefile"
 start_stop "a directory planted at the state file" "cannot record the last_start"
 rmdir "$statefile"
 
-echo "# at $SECONDS s"
+echo "# $SECONDS s into the file"
 # ---- concurrent actions -------------------------------------------------------------
 # bg_agent TAG ACTION [VAR=value...]: in the background; rc in $world/TAG.rc.
 bg_agent() {
@@ -438,7 +439,7 @@ wait
 is "$(cat "$world/d.rc") $(cat "$world/e.rc") $(count lhFb)" "0 0 0" "two stops at once: both succeed, nothing left"
 no_strays "... and nothing of the concurrent agents is left"
 
-echo "# at $SECONDS s"
+echo "# $SECONDS s into the file"
 # ---- the wall clock jumps ---------------------------------------------------------------
 # Every deadline is on the monotonic clock (lib/deadline.c): proven from outside by
 # preloading tests/agents/clockjump.so, which makes the wall clock jump a day
