@@ -129,13 +129,15 @@ is "$rc" 1 "start with a status command that hangs and ignores SIGTERM: OCF_ERR_
 ok $? "... within the 3000 ms timeout ($elapsed_ms ms)"
 like "$(reason)" "did not reach running.*last check: jbs_spmd_status timed out after [0-9]{4,} ms" \
     "... reporting the check that ran, not one started at the deadline"
+agent jp1base start
 agent jp1base stop OCF_RESKEY_status_cmd="$bin/closes-and-hangs" OCF_RESKEY_CRM_meta_timeout=3000
 is "$rc" 1 "stop with a status command that hangs and ignores SIGTERM: OCF_ERR_GENERIC (it cannot verify)"
 [ "$elapsed_ms" -lt 3000 ]
 ok $? "... within the 3000 ms timeout ($elapsed_ms ms)"
-no_strays "... nothing of the status command is left"
+is "$(count lhFb)" 0 "... and the forced termination has run all the same: nothing of the logical host is left"
+no_strays "... nor of the status command"
 agent jp1base stop
-is "$rc $(count lhFb)" "0 0" "... and a stop with a working status command leaves nothing"
+is "$rc $(count lhFb)" "0 0" "... and a stop with a working status command finds nothing"
 
 # The same with a status command that hangs: its own -t bounds each run (1 s + 2 s),
 # and the stop and forced termination still get their share of the deadline.
