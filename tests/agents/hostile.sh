@@ -15,7 +15,9 @@
 #     answer must be the one given without the parameter;
 # and always: no canary file exists (see the PATH trap below), no shell runs (see
 # traced_programs), every run ends within a bound (timeout), and nothing started
-# by the agent is left running once stop has run.
+# by the agent is left running once stop has run. Then the same values typed as
+# --options by hand, and hostile values where the OCF environment, not a parameter,
+# reaches a file name or a log line (the resource id, CRM_meta_timeout/interval).
 . "$(dirname "$0")/lib.sh"
 
 JP1EMU_TIME_SCALE=0.005 # start-up 15 ms, stop 5 ms: hundreds of starts and stops
@@ -422,8 +424,8 @@ for i in "${!ids[@]}"; do
     [ -z "$bad" ] || problems+="state outside HA_RSCTMP: $bad; "
     bad=$(find "$HA_RSCTMP" -mindepth 1 \( -type d -o -type l \) -print)
     [ -z "$bad" ] || problems+="HA_RSCTMP holds $bad; "
-    bad=$(grep -cvE '^[A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8}  jp1base\(' "$world/log")
-    [ "$bad" -eq 0 ] || problems+="$bad forged lines in HA_LOGFILE: $(grep -vE '^[A-Z][a-z]{2} ' "$world/log" | head -2 | cat -v); "
+    bad=$(grep -cvE '^[^ ]+ [ 0-9][0-9] [0-9:]{8}  jp1base\(' "$world/log")
+    [ "$bad" -eq 0 ] || problems+="$bad forged lines in HA_LOGFILE: $(grep -vE '^[^ ]+ [ 0-9][0-9] [0-9:]{8}  ' "$world/log" | head -2 | cat -v); "
     ok "$([ -z "$problems" ]; echo $?)" "jp1base with resource id #$i: start and stop work, state and log stay in place"
     [ -z "$problems" ] || printf '#   %s\n' "$problems"
 done
@@ -447,8 +449,8 @@ for i in "${!tms[@]}"; do
                 || problems+="no warning that the timeout was ignored; "
         fi
     done
-    bad=$(grep -cvE '^[A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8}  jp1base\(' "$world/log" 2>/dev/null)
-    [ "${bad:-0}" -eq 0 ] || problems+="$bad forged lines in HA_LOGFILE: $(grep -vE '^[A-Z][a-z]{2} ' "$world/log" | head -2 | cat -v); "
+    bad=$(grep -cvE '^[^ ]+ [ 0-9][0-9] [0-9:]{8}  jp1base\(' "$world/log" 2>/dev/null)
+    [ "${bad:-0}" -eq 0 ] || problems+="$bad forged lines in HA_LOGFILE: $(grep -vE '^[^ ]+ [ 0-9][0-9] [0-9:]{8}  ' "$world/log" | head -2 | cat -v); "
     ok "$([ -z "$problems" ]; echo $?)" "jp1base with CRM_meta timeout and interval #$i: not running (7), a warning, no forged log line"
     [ -z "$problems" ] || printf '#   %s\n' "$problems"
 done
