@@ -122,6 +122,14 @@ static guint parse_interval_ms(const char *text)
     return (guint)value;
 }
 
+/* Syslog tag in resource-agents' form: jp1base(rsc_id)[pid]. */
+static void open_log(const lh_op *op)
+{
+    g_autofree char *tag = g_strdup_printf("%s(%s)", op->agent->name, op->resource);
+
+    lh_log_open(tag, op->interactive);
+}
+
 /* Prepares the operation: who, what, until when. */
 static void init_op(lh_op *op, const lh_agent *agent, const char *action, guint timeout_s,
                     gboolean verbose)
@@ -137,6 +145,9 @@ static void init_op(lh_op *op, const lh_agent *agent, const char *action, guint 
     /* OCF: a probe is a monitor with interval 0; by hand the variable is unset. */
     op->probe = strcmp(action, "monitor") == 0 && op->interval_ms == 0;
     op->envp = environ;
+    /* The log opens before the first thing worth logging: a warning given before
+     * it would go nowhere. */
+    open_log(op);
     op->deadline = lh_deadline_for_operation(getenv("OCF_RESKEY_CRM_meta_timeout"),
                                              timeout_s, &note);
     if (note != NULL) {
@@ -240,14 +251,6 @@ static int print_document(const lh_agent *agent, const invocation *inv)
     return LH_OCF_SUCCESS;
 }
 
-/* Syslog tag in resource-agents' form: jp1base(rsc_id)[pid]. */
-static void open_log(const lh_op *op)
-{
-    g_autofree char *tag = g_strdup_printf("%s(%s)", op->agent->name, op->resource);
-
-    lh_log_open(tag, op->interactive);
-}
-
 int lh_agent_main(const lh_agent *agent, int argc, char **argv)
 {
     invocation inv = {NULL, g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
@@ -275,7 +278,6 @@ int lh_agent_main(const lh_agent *agent, int argc, char **argv)
         goto done;
     }
     init_op(&op, agent, inv.action, action_timeout_s(action, inv.action), inv.verbose);
-    open_log(&op);
     result = run_action(&op, action, inv.overrides);
     code = finish(&op, &result);
 done:

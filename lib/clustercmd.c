@@ -13,6 +13,11 @@
  * for the forced termination and the verification, which must always get to run. */
 #define STOP_COMMAND_SHARE 0.6
 
+/* Of a stop, the share the first check ("is anything running?") may use: a status
+ * command that hangs must not eat the time of the stop command and the forced
+ * termination. A check that gives no answer in time counts as "running". */
+#define STOP_CHECK_SHARE 0.3
+
 lh_result lh_require_executable(const char *what, const char *path)
 {
     struct stat st;
@@ -217,10 +222,13 @@ static void run_stop_commands(lh_op *op, const lh_clustercmd *product, gboolean 
 lh_result lh_clustercmd_stop(lh_op *op, const lh_clustercmd *product)
 {
     stop_poll poll = {product, LH_STATUS_INIT, 0};
+    lh_op first = *op;
     lh_result result;
     gboolean running;
 
-    lh_clustercmd_check(op, product, LH_CONTEXT_STOP, &poll.status);
+    first.deadline = lh_deadline_in_ms(
+        (gint64)((double)lh_deadline_remaining_ms(op->deadline) * STOP_CHECK_SHARE));
+    lh_clustercmd_check(&first, product, LH_CONTEXT_STOP, &poll.status);
     running = !verdict_is_done(&poll.status.verdict);
     run_stop_commands(op, product, running);
     if (lh_poll(op, op->deadline, LH_POLL_MAX_SLEEP_MS, stop_step, &poll)

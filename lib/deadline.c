@@ -48,7 +48,7 @@ gint64 lh_deadline_clamp_ms(lh_deadline deadline, gint64 wish_ms)
 
 gint64 lh_deadline_margin_ms(gint64 timeout_ms)
 {
-    gint64 margin = CLAMP(timeout_ms / 10, 250, 2000);
+    gint64 margin = CLAMP(timeout_ms / 10, LH_DEADLINE_MARGIN_MIN_MS, 2000);
 
     return MIN(margin, timeout_ms / 2);
 }

@@ -61,10 +61,30 @@ int lh_log_env_facility(void)
     return facility == NULL ? LOG_DAEMON : lh_log_facility(facility);
 }
 
+/* Control characters become visible escapes (a newline "\x0a"): a resource id, an
+ * ignored meta attribute or anything else a line is made of must not forge a second
+ * line in HA_LOGFILE or on stderr, which are written as they are (syslog daemons
+ * escape on their side). Caller frees. */
+static char *escape_controls(const char *text)
+{
+    GString *out = g_string_sized_new(strlen(text));
+
+    for (const char *p = text; *p != '\0'; p++) {
+        guchar c = (guchar)*p;
+
+        if (c < 0x20 || c == 0x7f) {
+            g_string_append_printf(out, "\\x%02x", c);
+        } else {
+            g_string_append_c(out, (char)c);
+        }
+    }
+    return g_string_free(out, FALSE);
+}
+
 void lh_log_open(const char *tag, gboolean to_stderr)
 {
     lh_log_close();
-    log_config.tag = g_strdup(tag);
+    log_config.tag = escape_controls(tag);
     log_config.facility = lh_log_env_facility();
     log_config.debug = env_true("HA_debug");
     log_config.to_stderr = to_stderr;
@@ -130,6 +150,7 @@ static void append_to_file(int priority, const char *message)
 
 void lh_log(int priority, const char *fmt, ...)
 {
+    g_autofree char *raw = NULL;
     g_autofree char *message = NULL;
     va_list ap;
 
@@ -137,8 +158,9 @@ void lh_log(int priority, const char *fmt, ...)
         return;
     }
     va_start(ap, fmt);
-    message = g_strdup_vprintf(fmt, ap);
+    raw = g_strdup_vprintf(fmt, ap);
     va_end(ap);
+    message = escape_controls(raw);
     if (log_config.facility >= 0) {
         syslog(priority, "%s: %s", priority_label(priority), message);
     }

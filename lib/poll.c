@@ -31,6 +31,11 @@ gboolean lh_poll(lh_op *op, lh_deadline deadline, gint64 max_sleep_ms, lh_poll_f
     for (;;) {
         gint64 remaining;
 
+        /* Once the deadline has passed no check can run (lh_run starts nothing):
+         * the caller reports the last one that did. */
+        if (lh_deadline_passed(deadline)) {
+            return FALSE;
+        }
         if (step(op, data)) {
             return TRUE;
         }

@@ -33,6 +33,10 @@ typedef struct child {
 
 static char *const empty_env[] = {NULL};
 
+/* A command still running at its deadline may take the grace period to go: the
+ * operation keeps that, and time to report, out of its timeout. */
+G_STATIC_ASSERT(LH_RUN_GRACE_DEFAULT_MS + 250 <= LH_DEADLINE_MARGIN_MIN_MS);
+
 /* Sets up the spawn attributes: own process group, clean signal state. */
 static void init_spawn_attr(posix_spawnattr_t *attr)
 {
@@ -282,6 +286,13 @@ void lh_run(const char *const *argv, const lh_run_options *opts, lh_run_result *
     *result = (lh_run_result)LH_RUN_RESULT_INIT;
     result->out = g_string_new(NULL);
     result->err = g_string_new(NULL);
+    if (lh_deadline_passed(opts->deadline)) {
+        /* Started now it would get SIGTERM at once and might use its whole grace
+         * period: past the deadline, and past the time the caller has. */
+        result->end = LH_RUN_TIMED_OUT;
+        result->start_errno = ETIME;
+        return;
+    }
     rc = spawn_child(argv, opts->envp ? opts->envp : empty_env, &c);
     if (rc != 0) {
         result->start_errno = rc;
@@ -324,6 +335,9 @@ char *lh_run_describe(const lh_run_result *result)
         return g_strdup_printf("was killed by signal %d (%s)", result->term_signal,
                                g_strsignal(result->term_signal));
     case LH_RUN_TIMED_OUT:
+        if (result->start_errno == ETIME) {
+            return g_strdup("was not run: the deadline had passed");
+        }
         return g_strdup_printf("timed out after %" G_GINT64_FORMAT " ms and was killed",
                                result->elapsed_ms);
     case LH_RUN_NOT_STARTED:

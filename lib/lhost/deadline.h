@@ -30,8 +30,12 @@ lh_deadline lh_deadline_min(lh_deadline a, lh_deadline b);
 /* @wish_ms, but never past the deadline: what a sleep may last. */
 gint64 lh_deadline_clamp_ms(lh_deadline deadline, gint64 wish_ms);
 
-/* The margin kept for reporting out of a timeout: a tenth, at least 250 ms and at
- * most 2 s, and never more than half the timeout. */
+/* The margin kept out of a timeout: a tenth, at least LH_DEADLINE_MARGIN_MIN_MS and
+ * at most 2 s, and never more than half the timeout. The floor holds what may still
+ * happen after the deadline: the one command running then gets SIGTERM, and up to
+ * its grace period (LH_RUN_GRACE_DEFAULT_MS, 500 ms) before SIGKILL; then 250 ms to
+ * report. No command starts once the deadline has passed (lhost/run.h). */
+#define LH_DEADLINE_MARGIN_MIN_MS 750
 gint64 lh_deadline_margin_ms(gint64 timeout_ms);
 
 /* The operation's deadline from the value of OCF_RESKEY_CRM_meta_timeout

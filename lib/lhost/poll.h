@@ -50,8 +50,9 @@ typedef gboolean (*lh_poll_fn)(lh_op *op, gpointer data);
 #define LH_POLL_FIRST_SLEEP_MS 100
 #define LH_POLL_MAX_SLEEP_MS 1000
 
-/* Calls @step until it returns TRUE (then TRUE) or the deadline passes (FALSE).
- * Sleeps LH_POLL_FIRST_SLEEP_MS, doubling up to @max_sleep_ms, between steps. */
+/* Calls @step until it returns TRUE (then TRUE) or the deadline passes (FALSE);
+ * no step starts once the deadline has passed, not even the first. Sleeps
+ * LH_POLL_FIRST_SLEEP_MS, doubling up to @max_sleep_ms, between steps. */
 gboolean lh_poll(lh_op *op, lh_deadline deadline, gint64 max_sleep_ms, lh_poll_fn step,
                  gpointer data);
 

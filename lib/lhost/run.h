@@ -28,7 +28,9 @@ G_BEGIN_DECLS
 typedef enum lh_run_end {
     LH_RUN_EXITED,      /* exit_code is valid */
     LH_RUN_SIGNALLED,   /* term_signal ended it */
-    LH_RUN_TIMED_OUT,   /* the deadline passed; its group was killed */
+    LH_RUN_TIMED_OUT,   /* the deadline passed; its group was killed, or it was
+                         * never started (start_errno ETIME) because the deadline
+                         * had passed already */
     LH_RUN_NOT_STARTED, /* start_errno says why */
 } lh_run_end;
 
@@ -46,7 +48,7 @@ typedef struct lh_run_result {
     lh_run_end end;
     int exit_code;     /* LH_RUN_EXITED */
     int term_signal;   /* LH_RUN_SIGNALLED */
-    int start_errno;   /* LH_RUN_NOT_STARTED */
+    int start_errno;   /* LH_RUN_NOT_STARTED; ETIME with LH_RUN_TIMED_OUT */
     GString *out;      /* captured stdout (at most capture_max bytes) */
     GString *err;      /* captured stderr (at most capture_max bytes) */
     gsize out_dropped; /* bytes read past the bound and discarded */
@@ -57,7 +59,9 @@ typedef struct lh_run_result {
 #define LH_RUN_RESULT_INIT {LH_RUN_NOT_STARTED, -1, 0, 0, NULL, NULL, 0, 0, 0}
 
 /* Runs argv[0] (a path, or a name found on the PATH of @opts->envp) and waits
- * for it within the deadline. Never fails: every outcome is in @result, which the
+ * for it within the deadline; with the deadline already passed it starts nothing
+ * (a command killed at once would still take its grace period, past the caller's
+ * time). Never fails: every outcome is in @result, which the
  * caller releases. */
 void lh_run(const char *const *argv, const lh_run_options *opts, lh_run_result *result);
 void lh_run_result_release(lh_run_result *result);

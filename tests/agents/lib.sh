@@ -53,6 +53,11 @@ finish() {
     exit 0 # failures are reported per line by TAP
 }
 
+skip() { # skip DESCRIPTION: a TAP line for a check this machine cannot make
+    tap_n=$((tap_n + 1))
+    echo "ok $tap_n # SKIP $*"
+}
+
 skip_all() {
     echo "1..0 # SKIP $*"
     exit 0
@@ -115,21 +120,38 @@ emu_pids() { # emu_pids LOGICAL_HOST [NAME]
     done
 }
 
+# Words run in front of the agent (e.g. timeout, strace), empty by default: the
+# agent runs under them with its environment already set.
+agent_prefix=()
+# Words after the action (--options, as typed by hand), empty by default.
+agent_args=()
+
+# Live processes whose environment holds NAME=VALUE, as "pid(comm)": put a marker in
+# an agent's environment, and this finds everything it started (its commands, and
+# what they started in turn, daemons included), zombies excepted.
+marked_processes() { # marked_processes NAME=VALUE
+    local f pid
+    for f in $(grep -l -a -x -z -F -- "$1" /proc/[0-9]*/environ 2>/dev/null); do
+        pid=${f#/proc/}
+        pid=${pid%/environ}
+        [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = Z ] && continue
+        [ -e "/proc/$pid" ] && echo "$pid($(cat "/proc/$pid/comm" 2>/dev/null))"
+    done
+}
+
 # Runs the agent as pacemaker-execd would: OCF environment, parameters as
 # OCF_RESKEY_*, extra VAR=value words first. Sets rc, out, err, elapsed_ms.
-# agent_wrapper (an array, empty by default) runs the agent under a tool: valgrind.
-agent_wrapper=()
 agent() { # agent NAME ACTION [VAR=value ...]
     local name=$1 action=$2 start end
     shift 2
-    start=$(date +%s%N)
+    start=${EPOCHREALTIME/./} # microseconds, without a process of its own
     out=$(env OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE="rsc_$name" \
         OCF_RA_VERSION_MAJOR=1 OCF_RA_VERSION_MINOR=1 \
-        "${agent_env[@]}" "$@" "${agent_wrapper[@]}" "$AGENTS/$name" "$action" 2>"$world/stderr")
+        "${agent_env[@]}" "$@" "${agent_prefix[@]}" "$AGENTS/$name" "$action" "${agent_args[@]}" 2>"$world/stderr")
     rc=$?
-    end=$(date +%s%N)
-    elapsed_ms=$(((end - start) / 1000000))
-    err=$(cat "$world/stderr")
+    end=${EPOCHREALTIME/./}
+    elapsed_ms=$(((end - start) / 1000))
+    err=$(<"$world/stderr")
 }
 
 # The exit reason the agent gave (empty when none).

@@ -1,4 +1,14 @@
 # Black-box tests: the real agent binaries against the emulators (TAP).
-TESTS += tests/agents/jp1base.sh tests/agents/jp1im.sh tests/agents/jp1im-pacemaker.sh
-dist_check_SCRIPTS += tests/agents/jp1base.sh tests/agents/jp1im.sh tests/agents/jp1im-pacemaker.sh
+TESTS += tests/agents/jp1base.sh tests/agents/jp1im.sh tests/agents/jp1im-pacemaker.sh \
+	tests/agents/hostile.sh tests/agents/faults.sh
+dist_check_SCRIPTS += tests/agents/jp1base.sh tests/agents/jp1im.sh tests/agents/jp1im-pacemaker.sh \
+	tests/agents/hostile.sh tests/agents/faults.sh
 EXTRA_DIST += tests/agents/lib.sh
+
+# A fixture of faults.sh, preloaded into an agent (LD_PRELOAD): the wall clock jumps
+# in the middle of a run. A shared object, built without the sanitizer flags (a
+# sanitizer runtime must come first in a process, a preloaded object cannot).
+check_PROGRAMS += tests/agents/clockjump.so
+tests_agents_clockjump_so_SOURCES = tests/agents/clockjump.c
+tests_agents_clockjump_so_CFLAGS = -std=gnu11 $(LH_WARN_CFLAGS) -fPIC
+tests_agents_clockjump_so_LDFLAGS = -shared

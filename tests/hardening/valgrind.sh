@@ -16,7 +16,7 @@ file -L "$AGENTS/jp1base" | grep -q 'static-pie linked\|statically linked' \
 # valgrind's own exit code for an error or a definite leak: never an OCF code.
 VG_ERROR=99
 emu_world lhV
-agent_wrapper=(valgrind --quiet --error-exitcode=$VG_ERROR --leak-check=full
+agent_prefix=(valgrind --quiet --error-exitcode=$VG_ERROR --leak-check=full
     --show-leak-kinds=definite --errors-for-leak-kinds=definite --track-origins=yes
     --log-file="$world/vg.%p")
 shd="$world/shdsk/lhV"
@@ -90,7 +90,7 @@ lhost_run() { # lhost_run EXPECTED ARGS...: the lhost command under memcheck
     shift
     rm -f "$world"/vg.*
     rc=0
-    "${agent_wrapper[@]}" "$AGENTS/lhost" --state-dir="$world/state" "$@" >/dev/null 2>"$world/stderr" || rc=$?
+    "${agent_prefix[@]}" "$AGENTS/lhost" --state-dir="$world/state" "$@" >/dev/null 2>"$world/stderr" || rc=$?
     is "$rc" "$expected" "lhost $* under memcheck: rc $expected, no error, no definite leak"
     vg_report
 }

@@ -2,7 +2,7 @@
  *
  * What a caller relies on: a deadline N ms ahead reports about N ms left and is not
  * passed until then; the sooner of two deadlines wins; a sleep is clamped to what is
- * left; the reporting margin follows its rule (a tenth, 250 ms..2 s, at most half);
+ * left; the reporting margin follows its rule (a tenth, 750 ms..2 s, at most half);
  * and the operation deadline comes from OCF_RESKEY_CRM_meta_timeout when that is a
  * positive millisecond count, from the default otherwise, with a note saying why.
  */
@@ -99,13 +99,15 @@ START_TEST(deadline_margin_follows_its_rule)
     } cases[] = {
         {20000, 2000},   /* a tenth */
         {10000, 1000},   /* a tenth */
-        {5000, 500},     /* a tenth */
-        {3000, 300},     /* a tenth */
-        {2500, 250},     /* a tenth, exactly the floor */
-        {2000, 250},     /* a tenth would be 200: raised to 250 ms */
-        {600, 250},      /* 250 ms is still under half */
-        {500, 250},      /* exactly half */
-        {400, 200},      /* 250 ms would be more than half */
+        {7500, 750},     /* a tenth, exactly the floor */
+        {5000, 750},     /* a tenth would be 500: raised to the floor, 750 ms */
+        {3000, 750},     /* (a command's 500 ms grace period, 250 ms to report) */
+        {2000, 750},
+        {1600, 750},     /* 750 ms is still under half */
+        {1500, 750},     /* exactly half */
+        {600, 300},      /* 750 ms would be more than half */
+        {500, 250},      /* half */
+        {400, 200},      /* half */
         {100, 50},       /* half */
         {1, 0},          /* half of 1 ms */
         {0, 0},          /* nothing to keep */
@@ -127,7 +129,7 @@ START_TEST(deadline_margin_follows_its_rule)
 
         ck_assert_int_le(m, t / 2);
         ck_assert_int_le(m, 2000);
-        ck_assert_int_ge(m, MIN(250, t / 2));
+        ck_assert_int_ge(m, MIN(LH_DEADLINE_MARGIN_MIN_MS, t / 2));
         ck_assert_int_ge(m, MIN(t / 10, 2000));
     }
 }
@@ -163,8 +165,8 @@ START_TEST(deadline_operation_from_meta_timeout)
 {
     /* 20 s given: 2 s kept to report, whatever the default. */
     assert_operation_deadline("20000", 60, 18000, FALSE);
-    /* 1 s given: 250 ms kept. */
-    assert_operation_deadline("1000", 60, 750, FALSE);
+    /* 1 s given: half kept (the 750 ms floor would be more). */
+    assert_operation_deadline("1000", 60, 500, FALSE);
     /* 400 ms given: half kept. */
     assert_operation_deadline("400", 60, 200, FALSE);
     /* A huge but valid timeout does not wrap around into the past. */
@@ -182,7 +184,7 @@ START_TEST(deadline_operation_unset_uses_default)
 {
     /* Run by hand: no variable, no note. 20 s default: 18 s usable. */
     assert_operation_deadline(NULL, 20, 18000, FALSE);
-    assert_operation_deadline(NULL, 5, 4500, FALSE);
+    assert_operation_deadline(NULL, 5, 4250, FALSE); /* 750 ms kept: the floor */
 }
 END_TEST
 
