@@ -72,7 +72,7 @@ is "$(emu_runs jbs_start.cluster)" "$starts" "... without running the start comm
 spmd=$(emu_pids lhA jbs_spmd)
 [ "$(ps -o sid= -p "$spmd" | tr -d ' ')" != "$(ps -o sid= -p $$ | tr -d ' ')" ]
 ok $? "the product runs in a session of its own: killing an agent never kills it"
-kill -9 "$(emu_pids lhA jbsroute)"
+emu_kill lhA jbsroute
 agent jp1base monitor "$MON"
 is "$rc" 1 "one process killed: monitor reports OCF_ERR_GENERIC"
 like "$(reason)" "returned 4 \(some processes stopped\)" "... with the status command's meaning"
@@ -161,7 +161,9 @@ is "$rc" 1 "a hanging status command: failure"
 ok $? "... within the operation timeout (${elapsed_ms} ms < 3000 ms)"
 like "$(reason)" "timed out" "... saying it timed out"
 sleep 0.2
-is "$(pgrep -f -- 'jbs_spmd_status -h lhA' | wc -l | tr -d ' ')" 0 "... and no status process is left behind"
+# In our pid namespace only: the cluster scenarios' nodes monitor an lhA of their own.
+is "$(pgrep --ns $$ --nslist pid -f -- 'jbs_spmd_status -h lhA' | wc -l | tr -d ' ')" 0 \
+    "... and no status process is left behind"
 clear_injections lhA
 
 agent jp1base start

@@ -72,7 +72,7 @@ agent jp1im start
 is "$rc" 0 "a second start succeeds (idempotent)"
 
 # ---- real faults -------------------------------------------------------------------
-kill -9 "$(emu_pids lhI evflow)"
+emu_kill lhI evflow
 agent jp1im monitor "$MON"
 is "$rc" 1 "kill -9 of evflow: partial, a failure"
 like "$(reason)" "jco_spmd_status returned 4" "... reported from jco_spmd_status"
@@ -81,16 +81,12 @@ is "$rc" 0 "stop after the failure"
 is "$(im_count)" 0 "... nothing of JP1/IM is left"
 is "$(emu_pids lhI jbs_spmd | wc -l | tr -d ' ')" 1 "... and JP1/Base still runs"
 agent jp1im start
-for name in jco_spmd evflow jcamain evtcon evgen jcsmain jcfmain; do
-    kill -9 $(emu_pids lhI "$name") 2>/dev/null
-done
-sleep 0.1
+emu_kill lhI jco_spmd evflow jcamain evtcon evgen jcsmain jcfmain
 agent jp1im monitor "$MON"
 is "$rc" 7 "kill -9 of every IM process: stopped (not running)"
 agent jp1im stop
 agent jp1im start
-kill -9 $(emu_pids lhI pdrdmd) $(emu_pids lhI pdsds)
-sleep 0.1
+emu_kill lhI pdrdmd pdsds
 agent jp1im monitor "$MON"
 is "$rc" 1 "the database core killed: jimdbstatus 16, a failure"
 like "$(reason)" "jimdbstatus returned 16" "... reported from jimdbstatus"

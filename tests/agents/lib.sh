@@ -109,14 +109,31 @@ emu_runs() { # emu_runs COMMAND
     grep -c " $1 " "$JP1EMU_ROOT/log" 2>/dev/null || true
 }
 
-# Pids of the emulated processes of a logical host, optionally one name only.
+# Pids of the emulated processes of a logical host, optionally one name only. Only
+# this world's: `jp1emu ps` sees one emulated node (our pid namespace and
+# JP1EMU_ROOT), while the host's /proc also shows the cluster scenarios' nodes,
+# which run a logical host of the same name at the same time.
 emu_pids() { # emu_pids LOGICAL_HOST [NAME]
-    local pid comm
-    for pid in $(pgrep -f -- "-h $1\$" || true); do
-        comm=$(cat "/proc/$pid/comm" 2>/dev/null) || continue
-        [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = Z ] && continue
-        [ -z "${2:-}" ] || [ "$comm" = "$2" ] || continue
-        echo "$pid"
+    "$EMU" ps "$1" | awk -v name="${2:-}" 'name == "" || $2 == name { print $1 }'
+}
+
+# SIGKILL to processes of a logical host, returning once they are dead (a zombie or
+# gone): the signal lands when a process next runs, and a fast monitor run right
+# after kill(1) could still see it alive.
+emu_kill() { # emu_kill LOGICAL_HOST NAME...
+    local lh=$1 name pids=() alive _
+    shift
+    for name in "$@"; do
+        pids+=($(emu_pids "$lh" "$name"))
+    done
+    [ ${#pids[@]} -eq 0 ] || kill -9 "${pids[@]}" 2>/dev/null
+    for _ in $(seq 100); do
+        alive=""
+        for name in "$@"; do
+            alive+=$(emu_pids "$lh" "$name")
+        done
+        [ -z "$alive" ] && return 0
+        sleep 0.02
     done
 }
 
