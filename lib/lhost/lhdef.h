@@ -19,7 +19,10 @@
  *
  * GKeyFile silently merges a repeated group and keeps the last of a repeated key;
  * a definition must not, so the loader also indexes the raw lines: every problem is
- * reported as "FILE:LINE: what", and duplicates are problems.
+ * reported as "FILE:LINE: what", and duplicates are problems. So are a group name
+ * or a value GKeyFile cannot read (it would refuse the file, or drop the line), and
+ * a parameter value with a control character (it goes to an agent's environment
+ * and into the CIB's XML).
  *
  *   lh_def *def = lh_def_load(path, problems);   // problems: GPtrArray of char *
  *   if (problems->len == 0) ... lh_def_free(def);
