@@ -70,8 +70,10 @@ gint64 lh_duration_parse_ms(const char *text)
         return -1;
     }
     for (guint i = 0; i < G_N_ELEMENTS(units); i++) {
+        /* At most 2^31 - 1 seconds: lh_duration_format() writes seconds, and what
+         * it writes must read back ("2147483647h" would come back as too many). */
         if (g_ascii_strcasecmp(end, units[i].unit) == 0) {
-            return value * units[i].ms;
+            return value * units[i].ms <= (gint64)G_MAXINT32 * 1000 ? value * units[i].ms : -1;
         }
     }
     return -1;

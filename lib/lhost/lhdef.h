@@ -111,7 +111,7 @@ char *lh_member_rsc_id(const lh_def *def, const lh_member *member);
 char *lh_def_path(const char *dir, const char *name);
 
 /* Pacemaker durations: "90" (seconds), "500ms", "20s", "10min", "1h". -1 when the
- * text is not one. */
+ * text is not one, or is longer than 2^31 - 1 seconds (about 68 years). */
 gint64 lh_duration_parse_ms(const char *text);
 
 G_END_DECLS

@@ -60,6 +60,9 @@ START_TEST(lhdef_duration_units)
     ck_assert_int_eq(lh_duration_parse_ms("2hr"), 7200000);
     /* Large but representable: 24 days in seconds. */
     ck_assert_int_eq(lh_duration_parse_ms("2073600"), G_GINT64_CONSTANT(2073600000));
+    /* The longest: 2^31 - 1 seconds, however written. */
+    ck_assert_int_eq(lh_duration_parse_ms("2147483647s"), G_GINT64_CONSTANT(2147483647000));
+    ck_assert_int_eq(lh_duration_parse_ms("35791394min"), G_GINT64_CONSTANT(2147483640000));
 }
 END_TEST
 
@@ -69,6 +72,9 @@ START_TEST(lhdef_duration_rejects)
         "", "s", "ms", "-5", "+5", "10 parsecs", "20x", "min10", "0x10", "ten",
         /* Past gint64 as a number, and as milliseconds of hours. */
         "99999999999999999999", "9999999999999999h",
+        /* Found by tests/fuzz (duration): longer than 2^31 - 1 seconds, which
+         * lh_duration_format() writes as seconds that do not read back. */
+        "2147483647h", "35791395min", "2147483648000ms",
     };
 
     ck_assert_int_eq(lh_duration_parse_ms(NULL), -1);
