@@ -8,6 +8,9 @@
 #ifndef LHOST_FUZZ_AGENTS_H
 #define LHOST_FUZZ_AGENTS_H
 
+int fz_jp1base_main(int argc, char **argv);
+int fz_jp1im_main(int argc, char **argv);
+
 #define main fz_jp1base_main
 #include "../../agents/jp1base.c"
 #undef main

@@ -85,7 +85,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fz_input in = {data, size, 0};
     guint default_s = fz_u32(&in);
-    gint64 ms = (gint64)((guint64)fz_u32(&in) << 32 | fz_u32(&in));
+    guint64 high = fz_u32(&in);
+    gint64 ms = (gint64)(high << 32 | fz_u32(&in));
     g_autofree char *text = fz_text(in.data + in.at, in.size - in.at);
 
     check_operation(text[0] != '\0' ? text : NULL, default_s);

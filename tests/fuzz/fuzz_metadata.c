@@ -57,6 +57,7 @@ static const char *text(fz_agent *a, fz_input *in, const char *alphabet, gboolea
     GString *s = g_string_new(NULL);
     size_t n = strlen(alphabet) + (multibyte ? G_N_ELEMENTS(wide) : 0);
     guint len = fz_byte(in) % (MAX_TEXT + 1);
+    char *str;
 
     for (guint i = 0; i < len; i++) {
         size_t c = fz_byte(in) % n;
@@ -67,7 +68,7 @@ static const char *text(fz_agent *a, fz_input *in, const char *alphabet, gboolea
             g_string_append(s, wide[c - strlen(alphabet)]);
         }
     }
-    char *str = g_string_free(s, FALSE);
+    str = g_string_free(s, FALSE);
 
     g_ptr_array_add(a->texts, str);
     return str;
@@ -112,8 +113,13 @@ static void make_agent(fz_agent *a, fz_input *in)
     }
     for (size_t i = 0; i < G_N_ELEMENTS(action_names); i++) {
         if (which & (1u << i)) {
-            a->actions[k++] = (lh_action){action_names[i], no_action, fz_byte(in) << 8 | fz_byte(in),
-                                          fz_byte(in) << 8 | fz_byte(in)};
+            guint timeout_s = fz_byte(in) << 8;
+            guint interval_s;
+
+            timeout_s |= fz_byte(in);
+            interval_s = fz_byte(in) << 8;
+            interval_s |= fz_byte(in);
+            a->actions[k++] = (lh_action){action_names[i], no_action, timeout_s, interval_s};
         }
     }
     a->actions[k] = (lh_action){NULL, NULL, 0, 0};
