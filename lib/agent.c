@@ -54,13 +54,16 @@ static const lh_param *find_param(const lh_agent *agent, const char *name)
 static gboolean parse_option(const lh_agent *agent, invocation *inv, int argc, char **argv,
                              int *i, char **reason)
 {
-    g_autofree char *name = g_strdup(argv[*i] + 2);
+    /* The option as given, for messages: once its value is taken, *i points there
+     * (and argv[*i] + 2 would be past the end of a value shorter than two bytes). */
+    const char *option = argv[*i] + 2;
+    g_autofree char *name = g_strdup(option);
     char *equals = strchr(name, '=');
     const char *value;
 
     if (equals != NULL) {
         *equals = '\0';
-        value = argv[*i] + 2 + (equals - name) + 1;
+        value = option + (equals - name) + 1;
     } else if (*i + 1 < argc) {
         value = argv[++*i];
     } else {
@@ -69,7 +72,7 @@ static gboolean parse_option(const lh_agent *agent, invocation *inv, int argc, c
     }
     g_strdelimit(name, "-", '_');
     if (find_param(agent, name) == NULL) {
-        *reason = g_strdup_printf("unknown option --%s (see --help)", argv[*i] + 2);
+        *reason = g_strdup_printf("unknown option --%s (see --help)", option);
         return FALSE;
     }
     g_hash_table_insert(inv->overrides, g_strdup(name), g_strdup(value));

@@ -81,13 +81,21 @@ static gboolean attr_true(xmlNode *node, const char *name)
     return value != NULL && (strcmp(value, "1") == 0 || strcmp(value, "true") == 0);
 }
 
+/* A <parameter> or <action> without a name is nothing lhost can use, and a NULL
+ * name would reach hash lookups that cannot take one (the required-parameter
+ * check): skipped (NULL). */
 static gpointer parse_param(xmlNode *node)
 {
-    lh_agent_param *p = g_new0(lh_agent_param, 1);
+    lh_agent_param *p;
     xmlNode *content = child(node, "content");
     g_autofree char *group = attr(node, "unique-group");
+    g_autofree char *name = attr(node, "name");
 
-    p->name = attr(node, "name");
+    if (name == NULL) {
+        return NULL;
+    }
+    p = g_new0(lh_agent_param, 1);
+    p->name = g_steal_pointer(&name);
     p->required = attr_true(node, "required");
     p->unique = attr_true(node, "unique") || (group != NULL && group[0] != '\0');
     if (content != NULL) {
@@ -105,12 +113,17 @@ static gint64 duration_attr(xmlNode *node, const char *name)
 
 static gpointer parse_action(xmlNode *node)
 {
-    lh_agent_action *a = g_new0(lh_agent_action, 1);
+    lh_agent_action *a;
     g_autofree char *depth = attr(node, "depth");
+    g_autofree char *name = attr(node, "name");
     /* Read as atoi read it, but defined when the number does not fit an int. */
     gint64 depth_n = depth != NULL ? g_ascii_strtoll(depth, NULL, 10) : 0;
 
-    a->name = attr(node, "name");
+    if (name == NULL) {
+        return NULL;
+    }
+    a = g_new0(lh_agent_action, 1);
+    a->name = g_steal_pointer(&name);
     a->timeout_ms = duration_attr(node, "timeout");
     a->interval_ms = duration_attr(node, "interval");
     a->depth = (int)CLAMP(depth_n, G_MININT, G_MAXINT);
@@ -121,8 +134,10 @@ static void collect(xmlNode *list, const char *name, GPtrArray *into,
                     gpointer (*parse)(xmlNode *))
 {
     for (xmlNode *n = list != NULL ? list->children : NULL; n != NULL; n = n->next) {
-        if (is_element(n, name)) {
-            g_ptr_array_add(into, parse(n));
+        gpointer item = is_element(n, name) ? parse(n) : NULL;
+
+        if (item != NULL) {
+            g_ptr_array_add(into, item);
         }
     }
 }

@@ -70,8 +70,10 @@ gint64 lh_duration_parse_ms(const char *text)
         return -1;
     }
     for (guint i = 0; i < G_N_ELEMENTS(units); i++) {
+        /* At most 2^31 - 1 seconds: lh_duration_format() writes seconds, and what
+         * it writes must read back ("2147483647h" would come back as too many). */
         if (g_ascii_strcasecmp(end, units[i].unit) == 0) {
-            return value * units[i].ms;
+            return value * units[i].ms <= (gint64)G_MAXINT32 * 1000 ? value * units[i].ms : -1;
         }
     }
     return -1;
@@ -125,9 +127,23 @@ static gboolean valid_key(const char *key)
     return TRUE;
 }
 
+/* A group name GKeyFile accepts: not empty, no '[', ']' or control character. */
+static gboolean valid_group(const char *group)
+{
+    if (group[0] == '\0') {
+        return FALSE;
+    }
+    for (const char *p = group; *p != '\0'; p++) {
+        if (*p == '[' || *p == ']' || g_ascii_iscntrl(*p)) {
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
 /* Indexes one "key = value" line of @group; FALSE when GKeyFile must not see it.
- * The lines of a @repeated group are checked but never kept. */
-static gboolean index_key_line(lh_def *def, const char *group, gboolean repeated,
+ * The lines of a @dropped group are checked but never kept. */
+static gboolean index_key_line(lh_def *def, const char *group, gboolean dropped,
                                const char *line, int n, GPtrArray *problems)
 {
     const char *eq = strchr(line, '=');
@@ -147,7 +163,7 @@ static gboolean index_key_line(lh_def *def, const char *group, gboolean repeated
                        "'%s' is not a key: use letters, digits, '_', '-' and '.'", key);
         return FALSE;
     }
-    if (repeated) {
+    if (dropped) {
         return FALSE;
     }
     k = line_key(group, key);
@@ -161,17 +177,29 @@ static gboolean index_key_line(lh_def *def, const char *group, gboolean repeated
     return TRUE;
 }
 
+/* GKeyFile takes "Encoding" in the first group as the file's encoding, and refuses
+ * the whole file unless it says UTF-8: one line would hide every other problem. */
+static gboolean encoding_refused(const char *line)
+{
+    const char *eq = strchr(line, '=');
+    g_autofree char *key = g_strchomp(g_strndup(line, (gsize)(eq - line)));
+    g_autofree char *value = g_strstrip(g_strdup(eq + 1));
+
+    return strcmp(key, "Encoding") == 0 && g_ascii_strcasecmp(value, "UTF-8") != 0;
+}
+
 /* Indexes groups and keys by line, reporting what GKeyFile would silently merge or
  * reject, and returns the text GKeyFile may parse. Everything reported is commented
  * out of it, so that GKeyFile neither merges a repeated group into the first, nor
- * keeps the second of a repeated key, nor stops at a line it rejects: every other
- * problem is still found. @groups receives the groups in file order. */
+ * keeps the second of a repeated key, nor stops at a line it rejects (a group name
+ * it refuses would stop it at once, and with it every check that follows): every
+ * other problem is still found. @groups receives the groups in file order. */
 static char *index_lines(lh_def *def, const char *text, GPtrArray *groups, GPtrArray *problems)
 {
     g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
     GString *clean = g_string_new(NULL);
     g_autofree char *group = NULL;
-    gboolean repeated = FALSE; /* in a repeated group: its lines are checked, then dropped */
+    gboolean dropped = FALSE; /* a repeated or refused group: lines checked, then dropped */
 
     for (int n = 0; lines[n] != NULL; n++) {
         char *line = g_strstrip(lines[n]);
@@ -183,27 +211,55 @@ static char *index_lines(lh_def *def, const char *text, GPtrArray *groups, GPtrA
             g_free(group);
             group = g_strndup(line + 1, strlen(line) - 2);
             first = line_of(def, group, NULL);
-            repeated = first > 0;
-            if (repeated) {
+            dropped = first > 0 || !valid_group(group);
+            if (!valid_group(group)) {
+                lh_def_problem(def, problems, n + 1,
+                               "[%s] is not a group: name it without '[', ']' or control "
+                               "characters", group);
+            } else if (first > 0) {
                 lh_def_problem(def, problems, n + 1, "[%s] appears twice (first at line %d)",
                                group, first);
-                keep = FALSE;
             } else {
                 g_hash_table_insert(def->lines, g_strdup(group), GINT_TO_POINTER(n + 1));
                 g_ptr_array_add(groups, g_strdup(group));
             }
+            keep = !dropped;
         } else if (line[0] != '\0' && line[0] != '#') {
-            keep = index_key_line(def, group, repeated, line, n + 1, problems);
+            keep = index_key_line(def, group, dropped, line, n + 1, problems);
+            if (keep && groups->len == 1 && encoding_refused(line)) {
+                lh_def_problem(def, problems, n + 1,
+                               "Encoding: in the first group, the key file format reads this "
+                               "key as the file's encoding, and knows only UTF-8");
+                keep = FALSE;
+            }
         }
         g_string_append_printf(clean, "%s%s\n", keep ? "" : "# ", line);
     }
     return g_string_free(clean, FALSE);
 }
 
+/* The value of @key in @group; NULL when it is absent, and NULL with a problem at
+ * its line when GKeyFile cannot read it (not UTF-8): a value must never be dropped
+ * in silence, as if the line were not there. (An unknown escape such as \d is kept
+ * as written, with an error GKeyFile sets beside the value: not a problem.) */
+static char *read_value(lh_def *def, GKeyFile *kf, const char *group, const char *key,
+                        GPtrArray *problems)
+{
+    g_autoptr(GError) error = NULL;
+    char *value = g_key_file_get_string(kf, group, key, &error);
+
+    if (value == NULL && !g_error_matches(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_KEY_NOT_FOUND)
+        && !g_error_matches(error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_GROUP_NOT_FOUND)) {
+        lh_def_problem(def, problems, line_of(def, group, key),
+                       "%s: the value is not UTF-8 text", key);
+    }
+    return value;
+}
+
 static gint64 duration_key(lh_def *def, GKeyFile *kf, const char *key, gint64 fallback,
                            GPtrArray *problems)
 {
-    g_autofree char *text = g_key_file_get_string(kf, POLICY_GROUP, key, NULL);
+    g_autofree char *text = read_value(def, kf, POLICY_GROUP, key, problems);
     gint64 ms;
 
     if (text == NULL) {
@@ -221,7 +277,7 @@ static gint64 duration_key(lh_def *def, GKeyFile *kf, const char *key, gint64 fa
 static int count_key(lh_def *def, GKeyFile *kf, const char *key, int fallback,
                      GPtrArray *problems)
 {
-    g_autofree char *text = g_key_file_get_string(kf, POLICY_GROUP, key, NULL);
+    g_autofree char *text = read_value(def, kf, POLICY_GROUP, key, problems);
     gint64 value;
 
     if (text == NULL) {
@@ -306,6 +362,16 @@ static void parse_op_key(lh_def *def, lh_member *m, const char *key, const char 
                        key);
         return;
     }
+    /* An operation's id is <rsc>-<action>-interval-<interval>, a parameter's
+     * <rsc>-instance_attributes-<name>: an action named like the attribute set
+     * could make two ids one (with a parameter named interval-0s, say). */
+    if (strcmp(parts[1], "instance_attributes") == 0
+        || g_str_has_prefix(parts[1], "instance_attributes-")) {
+        lh_def_problem(def, problems, line,
+                       "%s: an operation cannot be named like the instance_attributes set",
+                       key);
+        return;
+    }
     ms = lh_duration_parse_ms(value);
     if (ms <= 0) {
         lh_def_problem(def, problems, line, "%s: '%s' is not a duration of more than 0", key,
@@ -355,12 +421,29 @@ static void parse_agent(lh_def *def, lh_member *m, const char *agent, GPtrArray 
     m->role = role_of_type(m->type);
 }
 
+/* The first ASCII control character of @value, or 0. A parameter value goes into
+ * an agent's environment and into the CIB, where XML cannot carry most of them
+ * (a CIB that cibadmin refuses); agents refuse them too (lhost/ocf.h). */
+static int control_char(const char *value)
+{
+    for (const char *p = value; *p != '\0'; p++) {
+        if (g_ascii_iscntrl(*p)) {
+            return *p;
+        }
+    }
+    return 0;
+}
+
 static void parse_member_key(lh_def *def, GKeyFile *kf, lh_member *m, const char *group,
                              const char *key, GPtrArray *problems)
 {
-    g_autofree char *value = g_key_file_get_string(kf, group, key, NULL);
+    g_autofree char *value = NULL;
 
-    if (value == NULL || strcmp(key, "agent") == 0) {
+    if (strcmp(key, "agent") == 0) {
+        return; /* read by parse_agent() */
+    }
+    value = read_value(def, kf, group, key, problems);
+    if (value == NULL) {
         return;
     }
     if (strcmp(key, "role") == 0) {
@@ -373,6 +456,10 @@ static void parse_member_key(lh_def *def, GKeyFile *kf, lh_member *m, const char
     } else if (!valid_name(key) || strchr(key, '.') != NULL) {
         lh_def_problem(def, problems, lh_def_line(def, m, key),
                        "'%s' is not a parameter name", key);
+    } else if (control_char(value) != 0) {
+        lh_def_problem(def, problems, lh_def_line(def, m, key),
+                       "%s: the value contains the control character 0x%02x", key,
+                       (unsigned)control_char(value));
     } else {
         g_ptr_array_add(m->param_names, g_strdup(key));
         g_hash_table_insert(m->params, g_strdup(key), g_steal_pointer(&value));
@@ -397,7 +484,7 @@ static void parse_member(lh_def *def, GKeyFile *kf, const char *group, GPtrArray
 {
     lh_member *m = g_new0(lh_member, 1);
     g_auto(GStrv) keys = g_key_file_get_keys(kf, group, NULL, NULL);
-    g_autofree char *agent = g_key_file_get_string(kf, group, "agent", NULL);
+    g_autofree char *agent = NULL;
 
     m->id = g_strdup(group + strlen(MEMBER_PREFIX));
     m->line = line_of(def, group, NULL);
@@ -414,7 +501,10 @@ static void parse_member(lh_def *def, GKeyFile *kf, const char *group, GPtrArray
                        "member name '%s': use letters, digits, '_' and '.', starting with a "
                        "letter (and not meta_attributes)", m->id);
     }
-    parse_agent(def, m, agent, problems);
+    agent = read_value(def, kf, group, "agent", problems);
+    if (agent != NULL || !g_key_file_has_key(kf, group, "agent", NULL)) {
+        parse_agent(def, m, agent, problems); /* an unreadable one is reported already */
+    }
     for (int i = 0; keys != NULL && keys[i] != NULL; i++) {
         parse_member_key(def, kf, m, group, keys[i], problems);
     }

@@ -35,8 +35,8 @@ typedef struct lh_agent_action {
 
 typedef struct lh_agent_info {
     char *path; /* the agent executable */
-    GPtrArray *params;  /* lh_agent_param *, in document order */
-    GPtrArray *actions; /* lh_agent_action *, in document order */
+    GPtrArray *params;  /* lh_agent_param *, in document order (the named ones) */
+    GPtrArray *actions; /* lh_agent_action *, in document order (the named ones) */
 } lh_agent_info;
 
 /* "<ocf_root>/resource.d/<provider>/<type>" (caller frees). */

@@ -19,7 +19,10 @@
  *
  * GKeyFile silently merges a repeated group and keeps the last of a repeated key;
  * a definition must not, so the loader also indexes the raw lines: every problem is
- * reported as "FILE:LINE: what", and duplicates are problems.
+ * reported as "FILE:LINE: what", and duplicates are problems. So are a group name
+ * or a value GKeyFile cannot read (it would refuse the file, or drop the line), and
+ * a parameter value with a control character (it goes to an agent's environment
+ * and into the CIB's XML).
  *
  *   lh_def *def = lh_def_load(path, problems);   // problems: GPtrArray of char *
  *   if (problems->len == 0) ... lh_def_free(def);
@@ -109,7 +112,7 @@ char *lh_member_rsc_id(const lh_def *def, const lh_member *member);
 char *lh_def_path(const char *dir, const char *name);
 
 /* Pacemaker durations: "90" (seconds), "500ms", "20s", "10min", "1h". -1 when the
- * text is not one. */
+ * text is not one, or is longer than 2^31 - 1 seconds (about 68 years). */
 gint64 lh_duration_parse_ms(const char *text);
 
 G_END_DECLS

@@ -31,6 +31,9 @@ const char *lh_state_path(const lh_state *state);
 /* The value of @key, or NULL (borrowed until the next set). */
 const char *lh_state_get(lh_state *state, const char *key);
 gint64 lh_state_get_int(lh_state *state, const char *key, gint64 fallback);
+/* @key: letters, digits, '-' and '_'. @value: UTF-8 text, kept as it is, except
+ * that a vertical tab or form feed at its start is lost on save (GKeyFile, the
+ * file format, has no escape for them and reads them as blanks). */
 void lh_state_set(lh_state *state, const char *key, const char *value);
 void lh_state_set_int(lh_state *state, const char *key, gint64 value);
 void lh_state_remove(lh_state *state, const char *key);

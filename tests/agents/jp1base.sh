@@ -199,8 +199,11 @@ like "$out" "ran .*jbs_spmd_status -h lhA -t 5: jbs_spmd_status returned 8 \(all
     "... saying what it ran and what that means"
 like "$out" "=> OCF_NOT_RUNNING \(7\)" "... and which OCF code follows"
 like "$out" "8 +all processes stopped +stopped +OCF_NOT_RUNNING" "... with the code map it decided from"
-"$AGENTS/jp1base" monitor --no-such-option x >/dev/null 2>&1
+out=$("$AGENTS/jp1base" monitor --no-such-option x 2>&1 >/dev/null)
 is "$?" 2 "an unknown option: OCF_ERR_ARGS"
+# Found by tests/fuzz (cmdline): the message named what followed the value in memory.
+like "$out" "^jp1base: unknown option --no-such-option \(see --help\)$" \
+    "... named as given, even when its value is shorter than two bytes"
 "$AGENTS/jp1base" frobnicate >/dev/null 2>&1
 is "$?" 3 "an unknown action: OCF_ERR_UNIMPLEMENTED"
 "$AGENTS/jp1base" >/dev/null 2>&1

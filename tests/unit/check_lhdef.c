@@ -60,6 +60,9 @@ START_TEST(lhdef_duration_units)
     ck_assert_int_eq(lh_duration_parse_ms("2hr"), 7200000);
     /* Large but representable: 24 days in seconds. */
     ck_assert_int_eq(lh_duration_parse_ms("2073600"), G_GINT64_CONSTANT(2073600000));
+    /* The longest: 2^31 - 1 seconds, however written. */
+    ck_assert_int_eq(lh_duration_parse_ms("2147483647s"), G_GINT64_CONSTANT(2147483647000));
+    ck_assert_int_eq(lh_duration_parse_ms("35791394min"), G_GINT64_CONSTANT(2147483640000));
 }
 END_TEST
 
@@ -69,6 +72,9 @@ START_TEST(lhdef_duration_rejects)
         "", "s", "ms", "-5", "+5", "10 parsecs", "20x", "min10", "0x10", "ten",
         /* Past gint64 as a number, and as milliseconds of hours. */
         "99999999999999999999", "9999999999999999h",
+        /* Found by tests/fuzz (duration): longer than 2^31 - 1 seconds, which
+         * lh_duration_format() writes as seconds that do not read back. */
+        "2147483647h", "35791395min", "2147483648000ms",
     };
 
     ck_assert_int_eq(lh_duration_parse_ms(NULL), -1);
@@ -843,6 +849,122 @@ START_TEST(lhdef_key_gkeyfile_refuses)
 }
 END_TEST
 
+/* ---- found by tests/fuzz (lhdef) ------------------------------------------- */
+
+/* A value GKeyFile cannot read (not UTF-8) was dropped as if the line were not
+ * there: a parameter vanished, a policy key took its default. */
+START_TEST(lhdef_value_not_utf8)
+{
+    static const char text[] =
+        "[logical-host]\n"                      /* 1 */
+        "migration-threshold = \xff\n"          /* 2 */
+        "[member x]\n"                          /* 3 */
+        "agent = ocf:heartbeat:Dummy\n"         /* 4 */
+        "fake = caf\xe9\n"                      /* 5 */
+        "other = yes\n";                        /* 6 */
+    g_autofree char *dir = lh_test_tmpdir();
+    g_autofree char *path = write_def(dir, "lhA", text);
+    g_autoptr(GPtrArray) problems = new_problems();
+    g_autoptr(lh_def) def = lh_def_load(path, problems);
+    g_autofree char *names = NULL;
+
+    assert_problems(problems, path, {2, "migration-threshold: the value is not UTF-8"},
+                    {5, "fake: the value is not UTF-8"});
+    names = param_names(member_at(def, 0));
+    ck_assert_str_eq(names, "other");
+}
+END_TEST
+
+/* A parameter value with a control character made a CIB that is not XML (and
+ * agents refuse such values anyway). */
+START_TEST(lhdef_value_with_a_control_character)
+{
+    static const char text[] =
+        "[member x]\n"                          /* 1 */
+        "agent = ocf:heartbeat:Dummy\n"         /* 2 */
+        "fake = a\x0e\n"                        /* 3 */
+        "state = two\\nlines\n"                 /* 4 */
+        "other = yes\n";                        /* 5 */
+    g_autofree char *dir = lh_test_tmpdir();
+    g_autofree char *path = write_def(dir, "lhA", text);
+    g_autoptr(GPtrArray) problems = new_problems();
+    g_autoptr(lh_def) def = lh_def_load(path, problems);
+
+    assert_problems(problems, path, {3, "fake: the value contains the control character 0x0e"},
+                    {4, "state: the value contains the control character 0x0a"});
+    ck_assert_str_eq(param(member_at(def, 0), "other"), "yes");
+}
+END_TEST
+
+/* A group name GKeyFile refuses made it refuse the whole file: every other
+ * problem went unreported, and the error named no line. */
+START_TEST(lhdef_group_gkeyfile_refuses)
+{
+    static const char text[] =
+        "[member x]\n"                          /* 1 */
+        "agent = ocf:heartbeat:Dummy\n"         /* 2 */
+        "[member [y]]\n"                        /* 3 */
+        "agent = ocf:heartbeat:Dummy\n"         /* 4 */
+        "[]\n"                                  /* 5 */
+        "[member z]\n"                          /* 6 */
+        "agent = ocf:heartbeat\n";              /* 7 */
+    g_autofree char *dir = lh_test_tmpdir();
+    g_autofree char *path = write_def(dir, "lhA", text);
+    g_autoptr(GPtrArray) problems = new_problems();
+    g_autoptr(lh_def) def = lh_def_load(path, problems);
+
+    assert_problems(problems, path, {3, "[member [y]] is not a group"}, {5, "[] is not a group"},
+                    {7, "agent 'ocf:heartbeat' is not"});
+    ck_assert_uint_eq(def->members->len, 2);
+}
+END_TEST
+
+/* GKeyFile reads "Encoding" in the first group as the file's encoding, and
+ * refused the whole file for anything but UTF-8. */
+START_TEST(lhdef_encoding_key_in_the_first_group)
+{
+    static const char text[] =
+        "[member x]\n"                          /* 1 */
+        "agent = ocf:heartbeat:Dummy\n"         /* 2 */
+        "Encoding = latin1\n"                   /* 3 */
+        "role = boss\n"                         /* 4 */
+        "[member y]\n"                          /* 5 */
+        "agent = ocf:heartbeat:Dummy\n"         /* 6 */
+        "Encoding = latin1\n";                  /* 7 */
+    g_autofree char *dir = lh_test_tmpdir();
+    g_autofree char *path = write_def(dir, "lhA", text);
+    g_autoptr(GPtrArray) problems = new_problems();
+    g_autoptr(lh_def) def = lh_def_load(path, problems);
+
+    assert_problems(problems, path, {3, "Encoding: in the first group"},
+                    {4, "role 'boss' is not one of"});
+    ck_assert_str_eq(param(member_at(def, 1), "Encoding"), "latin1");
+}
+END_TEST
+
+/* An operation named like the instance_attributes set made the CIB's op id that
+ * of a parameter: lhA-y-instance_attributes-interval-0s twice. */
+START_TEST(lhdef_operation_named_like_the_attribute_set)
+{
+    static const char text[] =
+        "[member y]\n"                                  /* 1 */
+        "agent = ocf:heartbeat:Dummy\n"                 /* 2 */
+        "interval-0s = x\n"                             /* 3 */
+        "op.instance_attributes.timeout = 1s\n"         /* 4 */
+        "op.instance_attributes-a.interval = 1s\n"      /* 5 */
+        "op.instance_attributes_a.interval = 1s\n";     /* 6 */
+    g_autofree char *dir = lh_test_tmpdir();
+    g_autofree char *path = write_def(dir, "lhA", text);
+    g_autoptr(GPtrArray) problems = new_problems();
+    g_autoptr(lh_def) def = lh_def_load(path, problems);
+
+    assert_problems(problems, path, {4, "op.instance_attributes.timeout: an operation cannot"},
+                    {5, "op.instance_attributes-a.interval: an operation cannot"});
+    ck_assert_int_eq(lh_member_override_interval_ms(member_at(def, 0), "instance_attributes_a"),
+                     1000);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("lhdef");
@@ -879,5 +1001,10 @@ int main(void)
     add_tcase(s, lhdef_repeated_key_reported_once);
     add_tcase(s, lhdef_bad_line_in_repeated_group);
     add_tcase(s, lhdef_key_gkeyfile_refuses);
+    add_tcase(s, lhdef_value_not_utf8);
+    add_tcase(s, lhdef_value_with_a_control_character);
+    add_tcase(s, lhdef_group_gkeyfile_refuses);
+    add_tcase(s, lhdef_encoding_key_in_the_first_group);
+    add_tcase(s, lhdef_operation_named_like_the_attribute_set);
     return lh_test_run_suite(s);
 }

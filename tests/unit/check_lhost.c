@@ -299,6 +299,45 @@ START_TEST(lhost_agent_without_valid_metadata)
 }
 END_TEST
 
+/* Found by tests/fuzz (agentinfo): a required <parameter> without a name gave a
+ * NULL name, which the required-parameter check hashed (a crash of lhost check,
+ * from any installed agent's meta-data). Nameless entries are no parameters. */
+START_TEST(lhost_agent_with_nameless_parameters)
+{
+    static const char text[] =
+        "[member one]\n"                        /* 1 */
+        "agent = ocf:fake:nameless\n"           /* 2 */
+        "name = a\n"                            /* 3 */
+        "[member two]\n"                        /* 4 */
+        "agent = ocf:fake:nameless\n"           /* 5 */
+        "name = b\n";                           /* 6 */
+    g_autofree char *root = make_ocf_root();
+    g_autofree char *fake = g_build_filename(root, "resource.d", "fake", NULL);
+    g_autofree char *dir = lh_test_tmpdir();
+    g_autofree char *path = write_def(dir, "lhA", text);
+    g_autoptr(GPtrArray) problems = new_problems();
+    g_autoptr(lh_lhost) lhost = NULL;
+    g_autofree char *agent = NULL;
+    const lh_agent_info *info;
+
+    ck_assert_int_eq(g_mkdir_with_parents(fake, 0755), 0);
+    agent = lh_test_write_script(
+        fake, "nameless",
+        "cat <<'EOF'\n"
+        "<resource-agent><parameters><parameter required=\"1\"/><parameter unique=\"1\"/>"
+        "<parameter name=\"name\" unique=\"1\"/></parameters>"
+        "<actions><action timeout=\"5s\"/><action name=\"start\" timeout=\"7s\"/></actions>"
+        "</resource-agent>\n"
+        "EOF\n");
+    lhost = lh_lhost_open(path, root, NULL, problems);
+    assert_no_problems(problems);
+    info = g_ptr_array_index(lhost->infos, 0);
+    ck_assert_uint_eq(info->params->len, 1);
+    ck_assert_uint_eq(info->actions->len, 1);
+    ck_assert_int_eq(lh_lhost_timeout_ms(lhost, 0, "start"), 7000);
+}
+END_TEST
+
 /* ---- duplicates ------------------------------------------------------------- */
 
 START_TEST(lhost_duplicate_ip)
@@ -955,6 +994,7 @@ int main(void)
     add_tcase(s, lhost_unknown_parameter);
     add_tcase(s, lhost_unknown_agent);
     add_tcase(s, lhost_agent_without_valid_metadata);
+    add_tcase(s, lhost_agent_with_nameless_parameters);
     add_tcase(s, lhost_duplicate_ip);
     add_tcase(s, lhost_duplicate_base);
     add_tcase(s, lhost_order_ip_before_disk);

@@ -1,0 +1,22 @@
+/* fuzz_agents.h - the JP1 agents' own tables, for the targets that need them.
+ *
+ * Each agent file is compiled in whole, its main() renamed, so that a target sees
+ * the very parameter, action and code-map tables the agents run with (they are
+ * static there), not copies that could drift. Link with agents/jp1.c (the run
+ * script's archive holds it).
+ */
+#ifndef LHOST_FUZZ_AGENTS_H
+#define LHOST_FUZZ_AGENTS_H
+
+int fz_jp1base_main(int argc, char **argv);
+int fz_jp1im_main(int argc, char **argv);
+
+#define main fz_jp1base_main
+#include "../../agents/jp1base.c"
+#undef main
+
+#define main fz_jp1im_main
+#include "../../agents/jp1im.c"
+#undef main
+
+#endif
