@@ -5,3 +5,5 @@ TESTS += tests/hardening/valgrind.sh
 endif
 dist_check_SCRIPTS += tests/hardening/valgrind.sh
 EXTRA_DIST += tests/hardening/static-analysis tests/hardening/cppcheck.suppress .clang-tidy
+# The fuzz targets, their seeds, dictionaries and kept crash inputs (tests/fuzz/run).
+EXTRA_DIST += tests/fuzz
