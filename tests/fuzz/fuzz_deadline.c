@@ -55,7 +55,9 @@ static void check_operation(const char *text, guint default_s)
               note ? note : "(none)");
     FZ_ASSERT(note == NULL || strstr(note, text) != NULL, "the note does not quote '%s'", text);
     margin = lh_deadline_margin_ms(timeout_ms);
-    FZ_ASSERT(margin == MIN(CLAMP(timeout_ms / 10, 250, 2000), timeout_ms / 2),
+    /* deadline.h: a tenth, at least 750 ms (a killed command's grace and the report),
+     * at most 2 s, and never over half the timeout. */
+    FZ_ASSERT(margin == MIN(CLAMP(timeout_ms / 10, 750, 2000), timeout_ms / 2),
               "margin %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT, margin, timeout_ms);
     expected = timeout_ms - margin;
     left = lh_deadline_remaining_ms(d);
