@@ -66,7 +66,7 @@ static const lh_code jimdbstatus_codes[] = {
 };
 
 static const lh_codemap jimdbstatus_map = {"jimdbstatus", jimdbstatus_codes,
-                                           G_N_ELEMENTS(jimdbstatus_codes)};
+                                           G_N_ELEMENTS(jimdbstatus_codes), NULL};
 
 static const lh_codemap *const jp1im_codemaps[] = {&jco_spmd_status_map, &jimdbstatus_map, NULL};
 

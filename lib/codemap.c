@@ -108,7 +108,7 @@ static const lh_code *find_row(const lh_codemap *map, int rc)
             return &map->codes[i];
         }
     }
-    return NULL;
+    return map->otherwise;
 }
 
 lh_verdict lh_codemap_decide(const lh_codemap *map, int rc, lh_context context,
@@ -191,7 +191,20 @@ char *lh_codemap_table(const lh_codemap *map, gboolean roff)
             append_row(out, roff, rc, why, row->if_shared_absent, LH_DECIDE_NONE);
         }
     }
-    append_row(out, roff, "*", "any other code: undocumented", LH_DECIDE_FAILED, LH_DECIDE_NONE);
+    if (map->otherwise != NULL) {
+        const lh_code *row = map->otherwise;
+        g_autofree char *why = g_strdup_printf("any other code: %s", row->meaning);
+
+        append_row(out, roff, "*", why, row->decision, row->when_stopping);
+        if (row->if_shared_absent != LH_DECIDE_NONE) {
+            g_autofree char *absent = g_strdup_printf("%s, shared directory absent here", why);
+
+            append_row(out, roff, "*", absent, row->if_shared_absent, LH_DECIDE_NONE);
+        }
+    } else {
+        append_row(out, roff, "*", "any other code: undocumented", LH_DECIDE_FAILED,
+                   LH_DECIDE_NONE);
+    }
     if (roff) {
         g_string_append(out, ".TE\n");
     }

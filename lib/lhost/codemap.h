@@ -56,6 +56,7 @@ struct lh_codemap {
     const char *command; /* "jbs_spmd_status", for tables and messages */
     const lh_code *codes;
     size_t n_codes;
+    const lh_code *otherwise; /* every code not in codes (its rc unused); NULL: failed */
 };
 
 /* What one observation means in one context. */

@@ -145,7 +145,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fz_input in = {data, size, 0};
     guint8 choice = fz_byte(&in);
     lh_code rows[MAX_ROWS];
-    lh_codemap made = {"fuzzed_status", rows, 0};
+    lh_codemap made = {"fuzzed_status", rows, 0, NULL};
     const lh_codemap *map = &made;
 
     if (choice % 4 < G_N_ELEMENTS(real_maps)) {

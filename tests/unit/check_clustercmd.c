@@ -39,8 +39,8 @@ static const lh_code demo_codes[] = {
     {.rc = 12, .meaning = "retriable error", .decision = LH_DECIDE_RETRY},
 };
 
-static const lh_codemap demo_map = {"demo_status", demo_codes, G_N_ELEMENTS(demo_codes)};
-static const lh_codemap demo_db_map = {"demo_db_status", demo_codes, G_N_ELEMENTS(demo_codes)};
+static const lh_codemap demo_map = {"demo_status", demo_codes, G_N_ELEMENTS(demo_codes), NULL};
+static const lh_codemap demo_db_map = {"demo_db_status", demo_codes, G_N_ELEMENTS(demo_codes), NULL};
 
 /* Reads the Nth code (N = runs so far, counted in <name>.runs) of <name>.codes. */
 #define CODES_FROM_FILE(name)                                                   \

@@ -94,7 +94,7 @@ static const lh_code demo_codes[] = {
     {.rc = 30, .meaning = "not set up on this node", .decision = LH_DECIDE_NOT_HERE},
 };
 
-static const lh_codemap demo_map = {"demo_status", demo_codes, G_N_ELEMENTS(demo_codes)};
+static const lh_codemap demo_map = {"demo_status", demo_codes, G_N_ELEMENTS(demo_codes), NULL};
 
 static void assert_verdict(lh_verdict v, expect e, const char *what)
 {
@@ -239,9 +239,45 @@ START_TEST(codemap_undocumented_code_is_a_failure)
 }
 END_TEST
 
+START_TEST(codemap_otherwise_row_decides_every_other_code)
+{
+    /* A command documented only as "0 = running, anything else = not running" (JP1/AJS3's
+     * scheduler-service check): every other code is a transient "not running", which a
+     * stop takes as stopped and a node without the shared directory as not here. */
+    static const lh_code zero[] = {{0, "running", LH_DECIDE_RUNNING, LH_DECIDE_NONE, LH_DECIDE_NONE}};
+    static const lh_code other = {-1, "not running", LH_DECIDE_RETRY, LH_DECIDE_STOPPED,
+                                  LH_DECIDE_STOPPED};
+    const lh_codemap map = {"service_status", zero, 1, &other};
+    static const int others[] = {1, 4, 8, 12, 255, -1};
+    g_autofree char *table = lh_codemap_table(&map, FALSE);
+
+    for (gsize i = 0; i < G_N_ELEMENTS(others); i++) {
+        for (gsize c = 0; c < G_N_ELEMENTS(all_contexts); c++) {
+            lh_context context = all_contexts[c];
+            lh_verdict v = lh_codemap_decide(&map, others[i], context, TRUE);
+            lh_verdict absent = lh_codemap_decide(&map, others[i], context, FALSE);
+            lh_decision in_context = context == LH_CONTEXT_STOP ? LH_DECIDE_STOPPED
+                                                                : LH_DECIDE_RETRY;
+            g_autofree char *what = g_strdup_printf("rc %d in %s", others[i],
+                                                    lh_context_name(context));
+
+            ck_assert_int_eq(v.decision, in_context);
+            ck_assert_str_eq(v.meaning, "not running");
+            assert_verdict(v, documented[in_context][context], what);
+            ck_assert_int_eq(absent.decision, LH_DECIDE_STOPPED);
+        }
+    }
+    /* 0 keeps its own row, and the table names the catch-all by its meaning. */
+    ck_assert_int_eq(lh_codemap_decide(&map, 0, LH_CONTEXT_MONITOR, TRUE).decision,
+                     LH_DECIDE_RUNNING);
+    ck_assert_ptr_nonnull(strstr(table, "any other code: not running"));
+    ck_assert_ptr_null(strstr(table, "undocumented"));
+}
+END_TEST
+
 START_TEST(codemap_empty_table)
 {
-    const lh_codemap empty = {"nothing", NULL, 0};
+    const lh_codemap empty = {"nothing", NULL, 0, NULL};
     lh_verdict v = lh_codemap_decide(&empty, 0, LH_CONTEXT_MONITOR, TRUE);
 
     /* Even 0 means nothing without a row saying so. */
@@ -468,6 +504,7 @@ int main(void)
     add_tcase(s, codemap_shared_absent_override);
     add_tcase(s, codemap_when_stopping_applies_to_stop_only);
     add_tcase(s, codemap_undocumented_code_is_a_failure);
+    add_tcase(s, codemap_otherwise_row_decides_every_other_code);
     add_tcase(s, codemap_empty_table);
     add_tcase(s, codemap_names);
     add_tcase(s, codemap_roff_table_is_a_tbl_table);

@@ -73,7 +73,7 @@ static const lh_code demo_codes[] = {
     {8, "all stopped", LH_DECIDE_STOPPED, LH_DECIDE_NONE},
 };
 
-static const lh_codemap demo_map = {"demo_status", demo_codes, G_N_ELEMENTS(demo_codes)};
+static const lh_codemap demo_map = {"demo_status", demo_codes, G_N_ELEMENTS(demo_codes), NULL};
 static const lh_codemap *const demo_maps[] = {&demo_map, NULL};
 
 static const lh_agent demo_agent = {

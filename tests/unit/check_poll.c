@@ -27,7 +27,7 @@ static const lh_code status_codes[] = {
     {.rc = 12, .meaning = "retriable error", .decision = LH_DECIDE_RETRY},
 };
 
-static const lh_codemap status_map = {"fake_status", status_codes, G_N_ELEMENTS(status_codes)};
+static const lh_codemap status_map = {"fake_status", status_codes, G_N_ELEMENTS(status_codes), NULL};
 
 #define STATUS_SCRIPT                                                            \
     "d=${0%/*}\n"                                                                \
