@@ -55,6 +55,9 @@ gboolean lh_poll(lh_op *op, lh_deadline deadline, gint64 max_sleep_ms, lh_poll_f
 
 static const char *command_name(const lh_status_cmd *cmd)
 {
+    if (cmd->label != NULL) {
+        return cmd->label;
+    }
     return cmd->map->command != NULL ? cmd->map->command : cmd->argv[0];
 }
 
@@ -83,7 +86,10 @@ static void run_once(lh_op *op, const lh_status_cmd *cmd, lh_context context,
     if (cmd->run_timeout_ms > 0) {
         limit = lh_deadline_min(limit, lh_deadline_in_ms(cmd->run_timeout_ms));
     }
-    lh_run(cmd->argv, &(lh_run_options){.envp = op->envp, .deadline = limit}, &run);
+    lh_run(cmd->argv,
+           &(lh_run_options){.envp = cmd->envp != NULL ? cmd->envp : op->envp,
+                             .deadline = limit},
+           &run);
     status->runs++;
     status->end = run.end;
     status->rc = run.end == LH_RUN_EXITED ? run.exit_code : -1;

@@ -25,6 +25,9 @@ typedef struct lh_status_cmd {
     gint64 retry_interval_ms;
     gint64 run_timeout_ms;    /* one run's cap (0: the operation deadline only) */
     const char *shared_dir;   /* NULL: the shared-directory special case is off */
+    const char *label;        /* names it in summaries ("scheduler service AJSROOT1");
+                               * NULL: the code map's command name */
+    char *const *envp;        /* its environment; NULL: the operation's (op->envp) */
 } lh_status_cmd;
 
 typedef struct lh_status {
