@@ -130,18 +130,24 @@ static gboolean store_value(const lh_param *p, const char *value, void *config, 
     return TRUE;
 }
 
-/* Where a value comes from: an override, the environment, the default. An empty
- * value counts as unset, as an empty instance attribute does in a CIB. */
+/* Whether a value found is taken: an empty one counts as unset, as an empty
+ * instance attribute does in a CIB, unless the parameter says empty means "off". */
+static gboolean value_set(const lh_param *p, const char *value)
+{
+    return value != NULL && (*value != '\0' || (p->flags & LH_PARAM_EMPTY_IS_VALUE));
+}
+
+/* Where a value comes from: an override, the environment, the default. */
 static const char *lookup_value(const lh_param *p, GHashTable *overrides)
 {
     const char *value = overrides ? g_hash_table_lookup(overrides, p->name) : NULL;
 
-    if (value == NULL || *value == '\0') {
+    if (!value_set(p, value)) {
         g_autofree char *env = g_strconcat("OCF_RESKEY_", p->name, NULL);
 
         value = getenv(env);
     }
-    if (value == NULL || *value == '\0') {
+    if (!value_set(p, value)) {
         value = p->default_value;
     }
     return value;

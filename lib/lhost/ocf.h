@@ -74,6 +74,9 @@ enum {
     LH_PARAM_REQUIRED = 1U << 0,
     LH_PARAM_UNIQUE = 1U << 1,
     LH_PARAM_RELOADABLE = 1U << 2,
+    /* An empty value is a value (it turns something off), not "unset": for a
+     * parameter whose default does something, empty is how to say "nothing". */
+    LH_PARAM_EMPTY_IS_VALUE = 1U << 3,
 };
 
 /* A validator for one value; on rejection it sets *reason (the caller's to free). */
