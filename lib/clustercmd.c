@@ -37,17 +37,31 @@ static gboolean verdict_is_done(const lh_verdict *v)
     return v->settled && v->code == LH_OCF_SUCCESS;
 }
 
-void lh_clustercmd_check(lh_op *op, const lh_clustercmd *product, lh_context context,
-                         lh_status *status)
+size_t lh_clustercmd_check(lh_op *op, const lh_clustercmd *product, lh_context context,
+                           lh_status *status)
 {
-    for (size_t i = 0; i < product->n_status; i++) {
+    size_t i;
+
+    for (i = 0; i < product->n_status; i++) {
         lh_status_release(status);
         *status = (lh_status)LH_STATUS_INIT;
         lh_status_check(op, &product->status[i], context, status);
         if (!verdict_is_done(&status->verdict)) {
-            return;
+            return i;
         }
     }
+    return i > 0 ? i - 1 : 0;
+}
+
+/* A probe's "not installed here" from a health check that ran because the first
+ * check saw the product running: it runs here, broken. (See clustercmd.h.) */
+static void probe_of_running_product(lh_status *status)
+{
+    char *summary = g_strdup_printf("%s, while the product runs on this node", status->summary);
+
+    status->verdict.code = LH_OCF_ERR_GENERIC;
+    g_free(status->summary);
+    status->summary = summary;
 }
 
 /* Runs CMD LOGICAL_HOST until @limit; says in @how how it ended (caller frees). */
@@ -69,14 +83,18 @@ static lh_run_result run_command(lh_op *op, const lh_clustercmd *product, const 
 }
 
 /* Stop and forced termination prove nothing by their return codes either: only the
- * verification afterwards decides, so what they returned is logged and dropped. */
-static void run_unchecked(lh_op *op, const lh_clustercmd *product, const char *cmd,
-                          lh_deadline limit)
+ * verification afterwards decides, so what they returned is logged and dropped, but
+ * for the one code that means something: 1, an argument error. Returns the exit
+ * code, or -1 when the command did not exit. */
+static int run_unchecked(lh_op *op, const lh_clustercmd *product, const char *cmd,
+                         lh_deadline limit)
 {
     g_autofree char *how = NULL;
     lh_run_result run = run_command(op, product, cmd, limit, &how);
+    int rc = run.end == LH_RUN_EXITED ? run.exit_code : -1;
 
     lh_run_result_release(&run);
+    return rc;
 }
 
 /* ---- monitor ------------------------------------------------------------- */
@@ -99,9 +117,12 @@ lh_result lh_clustercmd_monitor(lh_op *op, const lh_clustercmd *product)
 {
     lh_status status = LH_STATUS_INIT;
     lh_result result;
+    size_t which = lh_clustercmd_check(op, product,
+                                       op->probe ? LH_CONTEXT_PROBE : LH_CONTEXT_MONITOR, &status);
 
-    lh_clustercmd_check(op, product, op->probe ? LH_CONTEXT_PROBE : LH_CONTEXT_MONITOR,
-                        &status);
+    if (op->probe && which > 0 && status.verdict.decision == LH_DECIDE_NOT_HERE) {
+        probe_of_running_product(&status);
+    }
     explain_codemaps(op, product);
     lh_op_explain(op, "decision: %s", lh_decision_name(status.verdict.decision));
     if (status.verdict.code == LH_OCF_SUCCESS
@@ -207,16 +228,32 @@ static gboolean stop_step(lh_op *op, gpointer data)
     return poll->status.verdict.settled;
 }
 
-static void run_stop_commands(lh_op *op, const lh_clustercmd *product, gboolean running)
+/* Returns the stop command's exit code (-1: not run, or it did not exit). */
+static int run_stop_commands(lh_op *op, const lh_clustercmd *product, gboolean running)
 {
+    int stop_rc = -1;
+
     if (running) {
         lh_deadline share = lh_deadline_in_ms(
             (gint64)((double)lh_deadline_remaining_ms(op->deadline) * STOP_COMMAND_SHARE));
 
-        run_unchecked(op, product, product->stop_cmd, share);
+        stop_rc = run_unchecked(op, product, product->stop_cmd, share);
     }
     /* Always, as Hitachi recommends: leftovers must not break the next start. */
     run_unchecked(op, product, product->kill_cmd, op->deadline);
+    return stop_rc;
+}
+
+/* Our parameters validated, so a stop command's argument error (rc 1) says that this
+ * node's installation does not know the logical host. Nothing can run under a name
+ * the product does not know, so the stop has nothing to do, provided the status
+ * command did not see anything running either: failing the stop would only get the
+ * node fenced. */
+static gboolean host_unknown(const lh_status *first, int stop_rc)
+{
+    lh_decision seen = first->verdict.decision;
+
+    return stop_rc == 1 && seen != LH_DECIDE_RUNNING && seen != LH_DECIDE_PARTIAL;
 }
 
 lh_result lh_clustercmd_stop(lh_op *op, const lh_clustercmd *product)
@@ -230,7 +267,16 @@ lh_result lh_clustercmd_stop(lh_op *op, const lh_clustercmd *product)
         (gint64)((double)lh_deadline_remaining_ms(op->deadline) * STOP_CHECK_SHARE));
     lh_clustercmd_check(&first, product, LH_CONTEXT_STOP, &poll.status);
     running = !verdict_is_done(&poll.status.verdict);
-    run_stop_commands(op, product, running);
+    if (host_unknown(&poll.status, run_stop_commands(op, product, running))) {
+        lh_warn("%s rejected logical host '%s' (argument error, rc 1) and %s: nothing of "
+                "%s can run under it on this node, so it is stopped",
+                product->stop_cmd, product->logical_host, poll.status.summary,
+                product->product);
+        lh_op_explain(op, "the product does not know logical host %s here: stopped",
+                      product->logical_host);
+        lh_status_release(&poll.status);
+        return lh_result_new(LH_OCF_SUCCESS, NULL);
+    }
     if (lh_poll(op, op->deadline, LH_POLL_MAX_SLEEP_MS, stop_step, &poll)
         && poll.status.verdict.code == LH_OCF_SUCCESS) {
         result = lh_result_new(LH_OCF_SUCCESS, NULL);

@@ -12,6 +12,10 @@
  * An agent fills an lh_clustercmd and calls these three functions from its actions.
  * Each status command is an lh_status_cmd; with several (JP1/IM and its database),
  * the product runs only when every one says so, and the first that does not decides.
+ * The first status command says whether anything of the product runs here; the
+ * others check its health. So a probe reports "not installed here" as "not running"
+ * only when the first check said it: from a later check, the product runs on this
+ * node, and saying "not running" would let the cluster start it on a second one.
  */
 #ifndef LHOST_CLUSTERCMD_H
 #define LHOST_CLUSTERCMD_H
@@ -40,9 +44,11 @@ lh_result lh_clustercmd_start(lh_op *op, const lh_clustercmd *product);
 lh_result lh_clustercmd_stop(lh_op *op, const lh_clustercmd *product);
 
 /* Checks every status command once in @context (with its retries) and returns the
- * first verdict that is not "running" (or "running"); the summary says which. */
-void lh_clustercmd_check(lh_op *op, const lh_clustercmd *product, lh_context context,
-                         lh_status *status);
+ * first verdict that is not "running" (or "running"); the summary says which.
+ * Returns the index of the check that gave @status. A check after the first runs
+ * only once the first said "running": whatever it finds, the product runs here. */
+size_t lh_clustercmd_check(lh_op *op, const lh_clustercmd *product, lh_context context,
+                           lh_status *status);
 
 /* OCF_ERR_INSTALLED with a reason when a command is not an executable file. */
 lh_result lh_require_executable(const char *what, const char *path);
