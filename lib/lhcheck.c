@@ -85,6 +85,36 @@ static void check_duplicate(lh_lhost *lhost, guint i, GPtrArray *problems)
     }
 }
 
+/* Within the manager layer, products the vendors order among themselves: JP1/AJS3
+ * starts after JP1/IM - Manager when a logical host has both (PRODUCTS.md 1). */
+static const struct {
+    const char *later; /* agent type */
+    const char *earlier;
+    const char *why;
+} manager_order[] = {
+    {"ajs3", "jp1im", "JP1/AJS3 - Manager starts after JP1/IM - Manager of the same logical host"},
+};
+
+static void check_manager_order(lh_lhost *lhost, const lh_member *m, guint index,
+                                GPtrArray *problems)
+{
+    for (guint k = 0; k < G_N_ELEMENTS(manager_order); k++) {
+        if (g_strcmp0(m->type, manager_order[k].later) != 0) {
+            continue;
+        }
+        for (guint j = index + 1; j < lhost->def->members->len; j++) {
+            const lh_member *after = member_of(lhost->def, j);
+
+            if (g_strcmp0(after->type, manager_order[k].earlier) == 0) {
+                lh_def_problem(lhost->def, problems, m->line,
+                               "member '%s' (%s) comes before '%s' (%s, line %d): %s", m->id,
+                               m->agent, after->id, after->agent, after->line,
+                               manager_order[k].why);
+            }
+        }
+    }
+}
+
 /* disk -> ip -> base -> manager; members of no role may go anywhere. A manager
  * also needs a base started before it. */
 static void check_order(lh_lhost *lhost, GPtrArray *problems)
@@ -114,6 +144,9 @@ static void check_order(lh_lhost *lhost, GPtrArray *problems)
                            "manager '%s' (%s) has no base member before it: its base service "
                            "must be started first",
                            m->id, m->agent);
+        }
+        if (m->role == LH_ROLE_MANAGER) {
+            check_manager_order(lhost, m, i, problems);
         }
     }
 }

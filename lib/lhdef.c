@@ -39,7 +39,8 @@ static lh_role role_of_type(const char *type)
         {"Filesystem", LH_ROLE_DISK}, {"LVM-activate", LH_ROLE_DISK},
         {"IPaddr2", LH_ROLE_IP},      {"IPaddr", LH_ROLE_IP},
         {"IPv6addr", LH_ROLE_IP},     {"jp1base", LH_ROLE_BASE},
-        {"jp1im", LH_ROLE_MANAGER},   {"iws", LH_ROLE_MANAGER},
+        {"jp1im", LH_ROLE_MANAGER},   {"ajs3", LH_ROLE_MANAGER},
+        {"iws", LH_ROLE_MANAGER},
         {"ctmplex", LH_ROLE_MANAGER},
     };
 

@@ -427,6 +427,61 @@ START_TEST(lhost_order_manager_before_base)
 }
 END_TEST
 
+/* JP1/AJS3 is a manager too: it needs a base before it, and it comes after JP1/IM -
+ * Manager when a logical host has both. */
+START_TEST(lhost_order_ajs3_before_base_and_im)
+{
+    static const char text[] =
+        DISK_MEMBER                             /*  1-5 */
+        "[member ajs]\n"                        /*  6 */
+        "agent = ocf:lhost:ajs3\n"              /*  7 */
+        "logical_host = lhA\n"                  /*  8 */
+        "shared_dir = /shared/lhA/ajs\n"        /*  9 */
+        "[member base]\n"                       /* 10 */
+        "agent = ocf:lhost:jp1base\n"           /* 11 */
+        "logical_host = lhA\n"                  /* 12 */
+        "shared_dir = /shared/lhA/base\n"       /* 13 */
+        "[member im]\n"                         /* 14 */
+        "agent = ocf:lhost:jp1im\n"             /* 15 */
+        "logical_host = lhA\n"                  /* 16 */
+        "shared_dir = /shared/lhA/im\n";        /* 17 */
+    g_autoptr(GPtrArray) problems = new_problems();
+    g_autofree char *path = NULL;
+    g_autoptr(lh_lhost) lhost = open_text(text, problems, &path);
+
+    assert_problems(problems, path,
+                    {6, "manager 'ajs' (ocf:lhost:ajs3) has no base member before it"},
+                    {6, "member 'ajs' (ocf:lhost:ajs3) comes before 'im' (ocf:lhost:jp1im, "
+                        "line 14): JP1/AJS3 - Manager starts after JP1/IM - Manager"},
+                    {10, "member 'base' (base) comes after 'ajs' (manager)"});
+}
+END_TEST
+
+START_TEST(lhost_order_five_members)
+{
+    static const char text[] =
+        DISK_MEMBER                             /*  1-5 */
+        "[member base]\n"                       /*  6 */
+        "agent = ocf:lhost:jp1base\n"           /*  7 */
+        "logical_host = lhA\n"                  /*  8 */
+        "shared_dir = /shared/lhA/base\n"       /*  9 */
+        "[member im]\n"                         /* 10 */
+        "agent = ocf:lhost:jp1im\n"             /* 11 */
+        "logical_host = lhA\n"                  /* 12 */
+        "shared_dir = /shared/lhA/im\n"         /* 13 */
+        "[member ajs]\n"                        /* 14 */
+        "agent = ocf:lhost:ajs3\n"              /* 15 */
+        "logical_host = lhA\n"                  /* 16 */
+        "shared_dir = /shared/lhA/ajs\n";       /* 17 */
+    g_autoptr(GPtrArray) problems = new_problems();
+    g_autofree char *path = NULL;
+    g_autoptr(lh_lhost) lhost = open_text(text, problems, &path);
+
+    ck_assert_ptr_nonnull(lhost);
+    ck_assert_uint_eq(problems->len, 0);
+}
+END_TEST
+
 START_TEST(lhost_order_manager_without_base)
 {
     static const char text[] =
@@ -1000,6 +1055,8 @@ int main(void)
     add_tcase(s, lhost_order_ip_before_disk);
     add_tcase(s, lhost_order_manager_before_base);
     add_tcase(s, lhost_order_manager_without_base);
+    add_tcase(s, lhost_order_ajs3_before_base_and_im);
+    add_tcase(s, lhost_order_five_members);
     add_tcase(s, lhost_shared_dir_off_the_disk);
     add_tcase(s, lhost_sibling_same_directory);
     add_tcase(s, lhost_sibling_nested_directory);
