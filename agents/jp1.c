@@ -20,6 +20,9 @@ const lh_codemap jbs_spmd_status_map = {"jbs_spmd_status", spmd_status_codes,
                                         G_N_ELEMENTS(spmd_status_codes), NULL};
 const lh_codemap jco_spmd_status_map = {"jco_spmd_status", spmd_status_codes,
                                         G_N_ELEMENTS(spmd_status_codes), NULL};
+/* JP1/Base's event service status: the same family of codes (BASE0265). */
+const lh_codemap jevstat_map = {"jevstat", spmd_status_codes, G_N_ELEMENTS(spmd_status_codes),
+                                NULL};
 
 void jp1_spmd_check_init(jp1_spmd_check *check, const lh_codemap *map, const char *command,
                          const jp1_common *c)

@@ -1,4 +1,4 @@
-/* jp1.h - what the Hitachi JP1 agents share (jp1base, jp1im).
+/* jp1.h - what the Hitachi JP1 agents share (jp1base, jp1im, ajs3).
  *
  * JP1/Base and JP1/IM - Manager have the same contract (PRODUCTS.md section 1): a
  * start command whose rc proves nothing, stop then forced termination, and an spmd
@@ -28,9 +28,11 @@ typedef struct jp1_common {
     int status_retry_interval;
 } jp1_common;
 
-/* The spmd status tables of JP1/Base and JP1/IM (same codes, own command names). */
+/* The spmd status tables of JP1/Base and JP1/IM, and JP1/Base's event service
+ * status (same codes, own command names). */
 extern const lh_codemap jbs_spmd_status_map;
 extern const lh_codemap jco_spmd_status_map;
+extern const lh_codemap jevstat_map;
 
 /* "CMD -h LOGICAL_HOST -t SEC" as a status check. Initialised in place: it points
  * into itself. */
