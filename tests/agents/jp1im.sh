@@ -121,8 +121,10 @@ clear_injections lhI
 
 # ---- jimdbstatus: every code, with the manager running ---------------------------------
 agent jp1im start
-# rc -> OCF code in a recurring monitor and in a probe (20: this node cannot run it).
-for triple in 0:0:0 1:1:1 4:1:1 8:1:1 12:1:1 16:1:1 20:5:7 42:1:1; do
+# rc -> OCF code in a recurring monitor and in a probe. 20: this node cannot run it, a
+# hard error in a monitor; in a probe jimdbstatus runs only because jco_spmd_status
+# said 0, so JP1/IM runs here: "not running" would let the cluster start a second one.
+for triple in 0:0:0 1:1:1 4:1:1 8:1:1 12:1:1 16:1:1 20:5:1 42:1:1; do
     IFS=: read -r code want_mon want_probe <<<"$triple"
     inject lhI jimdbstatus "$code" "$code" "$code" "$code" "$code"
     agent jp1im monitor "$MON"
@@ -131,6 +133,17 @@ for triple in 0:0:0 1:1:1 4:1:1 8:1:1 12:1:1 16:1:1 20:5:7 42:1:1; do
     agent jp1im monitor "$PROBE"
     is "$rc" "$want_probe" "jimdbstatus $code in a probe: OCF $want_probe"
 done
+inject lhI jimdbstatus 20
+agent jp1im monitor "$PROBE"
+like "$(reason)" "not set up.*while the product runs on this node" \
+    "jimdbstatus 20 in a probe: the reason says the manager runs here"
+clear_injections lhI
+agent jp1im stop
+inject lhI jimdbstatus 20 20 20 20 20 20 20 20
+agent jp1im monitor "$PROBE"
+is "$rc" 7 "jimdbstatus 20 while nothing runs: a probe says not running (it never asks)"
+clear_injections lhI
+agent jp1im start
 before=$(emu_runs jimdbstatus)
 inject lhI jimdbstatus 1 4 0
 agent jp1im monitor "$MON"
