@@ -116,11 +116,15 @@ static lh_result require_running(lh_op *op, const lh_clustercmd *product,
 
     lh_status_check(op, &requires->cmd, LH_CONTEXT_MONITOR, &status);
     if (status.verdict.decision != LH_DECIDE_RUNNING) {
+        /* rc 1 with the shared directory here: most often a name this node's JP1 does
+         * not know, which the admin should hear about before anything else. */
         result = lh_result_new(LH_OCF_ERR_GENERIC,
                                "%s of logical host %s is not running (%s): %s starts only "
-                               "after it",
+                               "after it%s",
                                required_product, product->logical_host, status.summary,
-                               product->product);
+                               product->product,
+                               status.rc == 1 ? "; is the logical host set up on this node?"
+                                              : "");
     }
     lh_status_release(&status);
     return result;
