@@ -53,9 +53,10 @@ size_t lh_clustercmd_check(lh_op *op, const lh_clustercmd *product, lh_context c
     return i > 0 ? i - 1 : 0;
 }
 
-/* A probe's "not installed here" from a health check that ran because the first
- * check saw the product running: it runs here, broken. (See clustercmd.h.) */
-static void probe_of_running_product(lh_status *status)
+/* "Not running" (stopped, or not installed here in a probe) from a health check that
+ * ran because the first check saw the product running: it runs here, broken, and
+ * saying "not running" would let the cluster start it on a second node. */
+static void health_check_of_running_product(lh_status *status)
 {
     char *summary = g_strdup_printf("%s, while the product runs on this node", status->summary);
 
@@ -120,8 +121,8 @@ lh_result lh_clustercmd_monitor(lh_op *op, const lh_clustercmd *product)
     size_t which = lh_clustercmd_check(op, product,
                                        op->probe ? LH_CONTEXT_PROBE : LH_CONTEXT_MONITOR, &status);
 
-    if (op->probe && which > 0 && status.verdict.decision == LH_DECIDE_NOT_HERE) {
-        probe_of_running_product(&status);
+    if (which > 0 && status.verdict.code == LH_OCF_NOT_RUNNING) {
+        health_check_of_running_product(&status);
     }
     explain_codemaps(op, product);
     lh_op_explain(op, "decision: %s", lh_decision_name(status.verdict.decision));

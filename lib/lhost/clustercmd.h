@@ -13,9 +13,10 @@
  * Each status command is an lh_status_cmd; with several (JP1/IM and its database),
  * the product runs only when every one says so, and the first that does not decides.
  * The first status command says whether anything of the product runs here; the
- * others check its health. So a probe reports "not installed here" as "not running"
- * only when the first check said it: from a later check, the product runs on this
- * node, and saying "not running" would let the cluster start it on a second one.
+ * others check its health. So a monitor reports "not running" (stopped, or in a
+ * probe not installed here) only when the first check said it: from a later check,
+ * the product runs on this node, broken (OCF_ERR_GENERIC), and saying "not running"
+ * would let the cluster start it on a second one.
  */
 #ifndef LHOST_CLUSTERCMD_H
 #define LHOST_CLUSTERCMD_H
