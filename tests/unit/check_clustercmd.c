@@ -8,6 +8,7 @@
  *   log             every command appends "<command> <logical host>"
  *   start.rc        the start command's exit code (default 0)
  *   start.delay     start returns at once, the product runs 300 ms later
+ *   stop.rc         the stop command's exit code (default 0)
  *   stop.sticky, kill.sticky   that command leaves the product running
  *   stop.hang       the stop command hangs
  *   status.codes    the status command's codes, one per run (default: 0 when
@@ -35,6 +36,7 @@ static const lh_code demo_codes[] = {
     {.rc = 3, .meaning = "stopped normally", .decision = LH_DECIDE_FAILED,
      .when_stopping = LH_DECIDE_STOPPED},
     {.rc = 4, .meaning = "some processes stopped", .decision = LH_DECIDE_PARTIAL},
+    {.rc = 5, .meaning = "not set up on this node", .decision = LH_DECIDE_NOT_HERE},
     {.rc = 8, .meaning = "all stopped", .decision = LH_DECIDE_STOPPED},
     {.rc = 12, .meaning = "retriable error", .decision = LH_DECIDE_RETRY},
 };
@@ -86,7 +88,9 @@ static const char stop_body[] =
     "echo \"stop $1\" >> \"$d/log\"\n"
     "[ -f \"$d/stop.hang\" ] && exec sleep 1000\n"
     "[ -f \"$d/stop.sticky\" ] || rm -f \"$d/running\"\n"
-    "exit 0\n";
+    "rc=0\n"
+    "[ -f \"$d/stop.rc\" ] && read -r rc < \"$d/stop.rc\"\n"
+    "exit $rc\n";
 
 static const char kill_body[] =
     "d=${0%/*}\n"
@@ -349,27 +353,168 @@ START_TEST(monitor_every_status_command_must_agree)
     fixture_init(&f, 5000);
     f.product.n_status = 2;
     fixture_set(&f, "running", "");
-    fixture_set(&f, "db_status.codes", "0 8\n");
+    fixture_set(&f, "db_status.codes", "0 8 8\n");
     r = lh_clustercmd_monitor(&f.op, &f.product);
     assert_result(&r, LH_OCF_SUCCESS);
     lh_result_clear(&r);
 
-    /* The second says stopped: the product is not running, and the reason says
-     * which command said so. */
+    /* The second says stopped after the first said running: the product runs here,
+     * broken (clustercmd.h), and the reason says which command said so. */
     r = lh_clustercmd_monitor(&f.op, &f.product);
-    assert_result(&r, LH_OCF_NOT_RUNNING);
+    assert_result(&r, LH_OCF_ERR_GENERIC);
     ck_assert_ptr_nonnull(r.reason);
     ck_assert_ptr_nonnull(strstr(r.reason, "demo_db_status"));
+    ck_assert_ptr_nonnull(strstr(r.reason, "while the product runs on this node"));
     lh_result_clear(&r);
 
-    /* The first says stopped: the second is not even asked. */
+    /* In a probe too: "not running" would let the cluster start a second copy. */
+    set_action(&f, "monitor", TRUE);
+    r = lh_clustercmd_monitor(&f.op, &f.product);
+    assert_result(&r, LH_OCF_ERR_GENERIC);
+    ck_assert_ptr_nonnull(strstr(r.reason, "while the product runs on this node"));
+    lh_result_clear(&r);
+
+    /* The first says stopped: the product is not running, the second is not even
+     * asked. */
+    set_action(&f, "monitor", FALSE);
     fixture_set(&f, "running", NULL);
     r = lh_clustercmd_monitor(&f.op, &f.product);
     assert_result(&r, LH_OCF_NOT_RUNNING);
     ck_assert_ptr_nonnull(strstr(r.reason, "demo_status"));
     ck_assert_ptr_null(strstr(r.reason, "demo_db_status"));
-    ck_assert_int_eq(fixture_count(&f, "db_status lhA"), 2);
+    ck_assert_ptr_null(strstr(r.reason, "while the product runs"));
+    ck_assert_int_eq(fixture_count(&f, "db_status lhA"), 3);
     lh_result_clear(&r);
+    fixture_release(&f);
+}
+END_TEST
+
+/* clustercmd.h: the first status command says whether anything runs here; a later
+ * one runs only after it said "running". A probe's "not installed here" from that
+ * later one must not read "not running", or the cluster would start a second copy
+ * elsewhere. */
+START_TEST(monitor_probe_not_here_from_a_health_check_is_a_failure)
+{
+    fixture f;
+    lh_result r;
+
+    fixture_init(&f, 5000);
+    f.product.n_status = 2;
+    set_action(&f, "monitor", TRUE);
+    fixture_set(&f, "running", "");
+    /* The health check's code map says "not set up on this node"... */
+    fixture_set(&f, "db_status.codes", "5\n");
+    r = lh_clustercmd_monitor(&f.op, &f.product);
+    assert_result(&r, LH_OCF_ERR_GENERIC);
+    ck_assert_ptr_nonnull(r.reason);
+    ck_assert_msg(strstr(r.reason, "while the product runs on this node") != NULL, "%s",
+                  r.reason);
+    ck_assert_ptr_nonnull(strstr(r.reason, "demo_db_status"));
+    ck_assert_ptr_nonnull(strstr(r.reason, "not set up on this node"));
+    ck_assert_ptr_nonnull(strstr(r.reason, "lhA"));
+    lh_result_clear(&r);
+
+    /* ... or the health check is not installed at all. */
+    f.db_status_argv[0] = "/nonexistent/lhost/db_status_cmd";
+    r = lh_clustercmd_monitor(&f.op, &f.product);
+    assert_result(&r, LH_OCF_ERR_GENERIC);
+    ck_assert_ptr_nonnull(r.reason);
+    ck_assert_msg(strstr(r.reason, "while the product runs on this node") != NULL, "%s",
+                  r.reason);
+    lh_result_clear(&r);
+    ck_assert_int_eq(fixture_count(&f, "status lhA"), 2);
+    fixture_release(&f);
+}
+END_TEST
+
+START_TEST(monitor_probe_not_here_from_the_first_check_is_not_running)
+{
+    fixture f;
+    lh_result r;
+
+    fixture_init(&f, 5000);
+    f.product.n_status = 2;
+    set_action(&f, "monitor", TRUE);
+    fixture_set(&f, "status.codes", "5\n");
+    r = lh_clustercmd_monitor(&f.op, &f.product);
+    assert_result(&r, LH_OCF_NOT_RUNNING);
+    ck_assert_ptr_null(r.reason);
+    lh_result_clear(&r);
+
+    f.status_argv[0] = "/nonexistent/lhost/status_cmd";
+    r = lh_clustercmd_monitor(&f.op, &f.product);
+    assert_result(&r, LH_OCF_NOT_RUNNING);
+    ck_assert_ptr_null(r.reason);
+    lh_result_clear(&r);
+    /* The health check never ran. */
+    ck_assert_int_eq(fixture_count(&f, "db_status lhA"), 0);
+    fixture_release(&f);
+}
+END_TEST
+
+START_TEST(monitor_recurring_not_here_stays_not_installed)
+{
+    fixture f;
+    lh_result r;
+
+    fixture_init(&f, 5000);
+    f.product.n_status = 2;
+    fixture_set(&f, "running", "");
+    /* From the health check of a running product... */
+    fixture_set(&f, "db_status.codes", "5\n");
+    r = lh_clustercmd_monitor(&f.op, &f.product);
+    assert_result(&r, LH_OCF_ERR_INSTALLED);
+    ck_assert_ptr_nonnull(r.reason);
+    ck_assert_ptr_nonnull(strstr(r.reason, "demo_db_status"));
+    ck_assert_ptr_null(strstr(r.reason, "while the product runs"));
+    lh_result_clear(&r);
+
+    /* ... and from the first check. */
+    fixture_set(&f, "status.codes", "5\n");
+    r = lh_clustercmd_monitor(&f.op, &f.product);
+    assert_result(&r, LH_OCF_ERR_INSTALLED);
+    ck_assert_ptr_null(strstr(r.reason, "while the product runs"));
+    lh_result_clear(&r);
+    fixture_release(&f);
+}
+END_TEST
+
+/* ---- lh_clustercmd_check --------------------------------------------------------- */
+
+START_TEST(check_returns_the_deciding_index)
+{
+    fixture f;
+    lh_status st = LH_STATUS_INIT;
+
+    fixture_init(&f, 5000);
+    f.product.n_status = 2;
+    fixture_set(&f, "db_status.codes", "8 0\n");
+
+    /* The first says stopped: it decided. */
+    ck_assert_uint_eq(lh_clustercmd_check(&f.op, &f.product, LH_CONTEXT_MONITOR, &st), 0);
+    ck_assert_int_eq(st.verdict.decision, LH_DECIDE_STOPPED);
+    ck_assert_ptr_nonnull(strstr(st.summary, "demo_status"));
+    ck_assert_int_eq(fixture_count(&f, "db_status lhA"), 0);
+
+    /* The first says running, the second stopped: the second decided. */
+    fixture_set(&f, "running", "");
+    ck_assert_uint_eq(lh_clustercmd_check(&f.op, &f.product, LH_CONTEXT_MONITOR, &st), 1);
+    ck_assert_int_eq(st.verdict.decision, LH_DECIDE_STOPPED);
+    ck_assert_ptr_nonnull(strstr(st.summary, "demo_db_status"));
+
+    /* Both say running: the last gave the status. */
+    ck_assert_uint_eq(lh_clustercmd_check(&f.op, &f.product, LH_CONTEXT_MONITOR, &st), 1);
+    ck_assert_int_eq(st.verdict.code, LH_OCF_SUCCESS);
+    ck_assert_ptr_nonnull(strstr(st.summary, "demo_db_status"));
+
+    /* One status command: always that one. */
+    f.product.n_status = 1;
+    ck_assert_uint_eq(lh_clustercmd_check(&f.op, &f.product, LH_CONTEXT_MONITOR, &st), 0);
+    ck_assert_int_eq(st.verdict.code, LH_OCF_SUCCESS);
+    fixture_set(&f, "running", NULL);
+    ck_assert_uint_eq(lh_clustercmd_check(&f.op, &f.product, LH_CONTEXT_MONITOR, &st), 0);
+    ck_assert_int_eq(st.verdict.code, LH_OCF_NOT_RUNNING);
+    lh_status_release(&st);
     fixture_release(&f);
 }
 END_TEST
@@ -659,6 +804,110 @@ START_TEST(stop_on_the_passive_node)
 }
 END_TEST
 
+/* The stop command's argument error (rc 1) where the first check saw nothing running:
+ * this node does not know the logical host, nothing can run under it, the stop is
+ * done at once (a failed stop would get the node fenced). */
+START_TEST(stop_argument_error_for_an_unknown_host_succeeds_at_once)
+{
+    /* failed, retriable, undocumented: none says anything runs. */
+    static const char *const first_codes[] = {"1", "12", "77"};
+
+    for (gsize i = 0; i < G_N_ELEMENTS(first_codes); i++) {
+        fixture f;
+        lh_result r;
+        g_autofree char *codes = g_strconcat(first_codes[i], "\n", NULL);
+        gint64 started = lh_test_now_ms(), elapsed;
+
+        fixture_init(&f, 3000);
+        set_action(&f, "stop", FALSE);
+        fixture_set(&f, "status.codes", codes);
+        fixture_set(&f, "stop.rc", "1\n");
+        r = lh_clustercmd_stop(&f.op, &f.product);
+        elapsed = lh_test_now_ms() - started;
+        ck_assert_msg(r.code == LH_OCF_SUCCESS, "first check rc %s: %s (%s)", first_codes[i],
+                      lh_ocf_code_name(r.code), r.reason ? r.reason : "no reason");
+        ck_assert_ptr_null(r.reason);
+        /* No verification, no waiting for the deadline. */
+        ck_assert_int_lt(elapsed, 1000);
+        ck_assert_int_eq(fixture_count(&f, "status lhA"), 1);
+        /* The stop command ran, and the forced termination after it all the same. */
+        ck_assert_int_eq(fixture_count(&f, "stop lhA"), 1);
+        ck_assert_int_eq(fixture_count(&f, "kill lhA"), 1);
+        ck_assert_int_lt(fixture_first(&f, "stop lhA"), fixture_first(&f, "kill lhA"));
+        lh_result_clear(&r);
+        fixture_release(&f);
+    }
+}
+END_TEST
+
+/* The same argument error after the first check saw the product (or part of it)
+ * running proves nothing: the stop verifies as always, and fails if it stays up. */
+START_TEST(stop_argument_error_of_a_running_product_still_verifies)
+{
+    static const char *const first_codes[] = {NULL /* running */, "4\n" /* partial */};
+
+    for (gsize i = 0; i < G_N_ELEMENTS(first_codes); i++) {
+        fixture f;
+        lh_result r;
+
+        fixture_init(&f, 1500);
+        set_action(&f, "stop", FALSE);
+        fixture_set(&f, "running", "");
+        fixture_set(&f, "status.codes", first_codes[i]);
+        fixture_set(&f, "stop.rc", "1\n");
+        fixture_set(&f, "stop.sticky", "");
+        fixture_set(&f, "kill.sticky", "");
+        r = lh_clustercmd_stop(&f.op, &f.product);
+        ck_assert_msg(r.code == LH_OCF_ERR_GENERIC, "case %zu: %s (%s)", (size_t)i,
+                      lh_ocf_code_name(r.code), r.reason ? r.reason : "no reason");
+        ck_assert_ptr_nonnull(r.reason);
+        ck_assert_ptr_nonnull(strstr(r.reason, "still not stopped"));
+        /* It kept forcing and checking while it had time. */
+        ck_assert_int_ge(fixture_count(&f, "kill lhA"), 2);
+        ck_assert_int_ge(fixture_count(&f, "status lhA"), 2);
+        lh_result_clear(&r);
+        fixture_release(&f);
+    }
+
+    /* A product that does stop despite the rc 1: success, after verifying. */
+    {
+        fixture f;
+        lh_result r;
+
+        fixture_init(&f, 5000);
+        set_action(&f, "stop", FALSE);
+        fixture_set(&f, "running", "");
+        fixture_set(&f, "stop.rc", "1\n");
+        r = lh_clustercmd_stop(&f.op, &f.product);
+        assert_result(&r, LH_OCF_SUCCESS);
+        ck_assert(!fixture_running(&f));
+        ck_assert_int_eq(fixture_count(&f, "status lhA"), 2);
+        lh_result_clear(&r);
+        fixture_release(&f);
+    }
+}
+END_TEST
+
+/* Only rc 1 says the host is unknown: another failure of the stop command, after a
+ * check that saw no running product but no stopped one either, verifies as always. */
+START_TEST(stop_other_stop_failures_still_verify)
+{
+    fixture f;
+    lh_result r;
+
+    fixture_init(&f, 1500);
+    set_action(&f, "stop", FALSE);
+    fixture_set(&f, "status.codes", "1\n");
+    fixture_set(&f, "stop.rc", "2\n");
+    r = lh_clustercmd_stop(&f.op, &f.product);
+    assert_result(&r, LH_OCF_ERR_GENERIC);
+    ck_assert_ptr_nonnull(strstr(r.reason, "still not stopped"));
+    ck_assert_int_ge(fixture_count(&f, "status lhA"), 2);
+    lh_result_clear(&r);
+    fixture_release(&f);
+}
+END_TEST
+
 /* ---- lh_require_executable ---------------------------------------------------------- */
 
 START_TEST(require_executable)
@@ -703,6 +952,10 @@ int main(void)
     add_tcase(s, monitor_missing_status_command);
     add_tcase(s, monitor_passive_node);
     add_tcase(s, monitor_every_status_command_must_agree);
+    add_tcase(s, monitor_probe_not_here_from_a_health_check_is_a_failure);
+    add_tcase(s, monitor_probe_not_here_from_the_first_check_is_not_running);
+    add_tcase(s, monitor_recurring_not_here_stays_not_installed);
+    add_tcase(s, check_returns_the_deciding_index);
     add_tcase(s, start_runs_the_start_command_then_checks);
     add_tcase(s, start_when_already_running_does_nothing);
     add_tcase(s, start_waits_until_running);
@@ -718,6 +971,9 @@ int main(void)
     add_tcase(s, stop_with_a_hanging_stop_command);
     add_tcase(s, stop_accepts_a_stopped_normally_code);
     add_tcase(s, stop_on_the_passive_node);
+    add_tcase(s, stop_argument_error_for_an_unknown_host_succeeds_at_once);
+    add_tcase_timeout(s, stop_argument_error_of_a_running_product_still_verifies, 20);
+    add_tcase(s, stop_other_stop_failures_still_verify);
     add_tcase(s, require_executable);
     return lh_test_run_suite(s);
 }

@@ -3,7 +3,8 @@
  * A small parameter table of every type is parsed from OCF_RESKEY_* variables and
  * overrides, as an agent's would be. What a caller relies on: each type accepts what
  * it documents and rejects the rest; a required parameter must be there; a default
- * fills in; an empty value is unset; an override beats the environment, which beats
+ * fills in; an empty value is unset (unless the parameter says it is a value, which
+ * its validator still judges); an override beats the environment, which beats
  * the default; every problem is reported at once; and no value that could forge a
  * log line or break a command line gets through.
  */
@@ -385,6 +386,142 @@ START_TEST(params_several_problems_reported_together)
 }
 END_TEST
 
+/* ---- LH_PARAM_EMPTY_IS_VALUE ------------------------------------------------ */
+
+/* Refuses "" alone, to see that a validator still judges an empty value. */
+static gboolean refuse_empty(const char *value, char **reason)
+{
+    if (*value == '\0') {
+        *reason = g_strdup("must not be empty");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+typedef struct empty_config {
+    const char *filter;  /* empty is a value: "no filter" */
+    const char *plain;   /* empty is unset: the default */
+    const char *guarded; /* empty is a value, which its validator refuses */
+} empty_config;
+
+static const lh_param empty_params[] = {
+    {"filter", LH_PARAM_STRING, LH_PARAM_EMPTY_IS_VALUE, "*.log", NULL, 0, 0, NULL,
+     offsetof(empty_config, filter), "filter", "Empty: no filter."},
+    {"plain", LH_PARAM_STRING, 0, "*.log", NULL, 0, 0, NULL, offsetof(empty_config, plain),
+     "plain", "Empty: the default."},
+    {"guarded", LH_PARAM_STRING, LH_PARAM_EMPTY_IS_VALUE, "on", NULL, 0, 0, refuse_empty,
+     offsetof(empty_config, guarded), "guarded", "Never empty."},
+};
+
+static void clear_empty_env(void)
+{
+    for (gsize i = 0; i < G_N_ELEMENTS(empty_params); i++) {
+        g_autofree char *name = g_strconcat("OCF_RESKEY_", empty_params[i].name, NULL);
+
+        g_unsetenv(name);
+    }
+}
+
+/* Parses empty_params into @config; returns the reason (caller frees) or NULL. */
+static char *parse_empty(GHashTable *overrides, empty_config *config, gboolean *ok)
+{
+    char *reason = NULL;
+
+    memset(config, 0, sizeof(*config));
+    *ok = lh_params_parse(empty_params, G_N_ELEMENTS(empty_params), overrides, config, &reason);
+    return reason;
+}
+
+START_TEST(params_empty_is_value_from_the_environment)
+{
+    empty_config config;
+    gboolean ok;
+    g_autofree char *reason = NULL;
+
+    clear_empty_env();
+    /* Unset: the default, with or without the flag. */
+    reason = parse_empty(NULL, &config, &ok);
+    ck_assert_msg(ok, "%s", reason);
+    ck_assert_str_eq(config.filter, "*.log");
+    ck_assert_str_eq(config.plain, "*.log");
+    ck_assert_str_eq(config.guarded, "on");
+
+    /* Empty: a value with the flag, unset (the default) without. */
+    set_param("filter", "");
+    set_param("plain", "");
+    reason = parse_empty(NULL, &config, &ok);
+    ck_assert_msg(ok, "%s", reason);
+    ck_assert_ptr_nonnull(config.filter);
+    ck_assert_str_eq(config.filter, "");
+    ck_assert_str_eq(config.plain, "*.log");
+
+    /* A value is a value either way. */
+    set_param("filter", "*.txt");
+    set_param("plain", "*.txt");
+    reason = parse_empty(NULL, &config, &ok);
+    ck_assert_msg(ok, "%s", reason);
+    ck_assert_str_eq(config.filter, "*.txt");
+    ck_assert_str_eq(config.plain, "*.txt");
+}
+END_TEST
+
+START_TEST(params_empty_is_value_from_an_override)
+{
+    empty_config config;
+    gboolean ok;
+    g_autofree char *reason = NULL;
+    g_autoptr(GHashTable) overrides = g_hash_table_new(g_str_hash, g_str_equal);
+
+    clear_empty_env();
+    set_param("filter", "*.txt");
+    set_param("plain", "*.txt");
+    g_hash_table_insert(overrides, (char *)"filter", (char *)"");
+    g_hash_table_insert(overrides, (char *)"plain", (char *)"");
+    reason = parse_empty(overrides, &config, &ok);
+    ck_assert_msg(ok, "%s", reason);
+    /* With the flag an empty override is the value: it beats the environment... */
+    ck_assert_str_eq(config.filter, "");
+    /* ... without, it is unset and the environment applies. */
+    ck_assert_str_eq(config.plain, "*.txt");
+
+    /* With nothing in the environment either: still empty, not the default. */
+    clear_empty_env();
+    reason = parse_empty(overrides, &config, &ok);
+    ck_assert_msg(ok, "%s", reason);
+    ck_assert_str_eq(config.filter, "");
+    ck_assert_str_eq(config.plain, "*.log");
+}
+END_TEST
+
+START_TEST(params_empty_is_value_still_validated)
+{
+    empty_config config;
+    gboolean ok;
+    g_autofree char *reason = NULL;
+    g_autofree char *override_reason = NULL;
+    g_autoptr(GHashTable) overrides = g_hash_table_new(g_str_hash, g_str_equal);
+
+    clear_empty_env();
+    set_param("guarded", "");
+    reason = parse_empty(NULL, &config, &ok);
+    /* The empty value reaches the validator, which refuses it: one problem, naming
+     * the parameter and what it got. */
+    ck_assert(!ok);
+    ck_assert_ptr_nonnull(reason);
+    ck_assert_msg(strstr(reason, "'guarded' must not be empty") != NULL, "%s", reason);
+    ck_assert_ptr_nonnull(strstr(reason, "(got \"\")"));
+    ck_assert_ptr_null(strstr(reason, "; "));
+
+    /* The same from an override, over a good value in the environment. */
+    set_param("guarded", "off");
+    g_hash_table_insert(overrides, (char *)"guarded", (char *)"");
+    override_reason = parse_empty(overrides, &config, &ok);
+    ck_assert(!ok);
+    ck_assert_msg(override_reason != NULL && strstr(override_reason, "must not be empty") != NULL,
+                  "%s", override_reason);
+}
+END_TEST
+
 /* ---- hostile values -------------------------------------------------------- */
 
 /* The reason becomes the ocf-exit-reason line and a log line: one clean line. */
@@ -605,6 +742,9 @@ int main(void)
     add_tcase(s, params_validators_run);
     add_tcase(s, params_validator_runs_for_every_type);
     add_tcase(s, params_several_problems_reported_together);
+    add_tcase(s, params_empty_is_value_from_the_environment);
+    add_tcase(s, params_empty_is_value_from_an_override);
+    add_tcase(s, params_empty_is_value_still_validated);
     add_tcase(s, params_hostile_values_rejected);
     add_tcase(s, params_long_value_at_the_limit_accepted);
     add_tcase(s, params_check_absolute_path);

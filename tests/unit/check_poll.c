@@ -355,6 +355,96 @@ START_TEST(status_shared_directory_case)
 }
 END_TEST
 
+START_TEST(status_label_names_the_command)
+{
+    fixture f;
+    lh_op op = make_op("monitor", 10000, FALSE);
+    lh_status_cmd cmd;
+    lh_status st = LH_STATUS_INIT;
+
+    fixture_init(&f, "1");
+    cmd = make_cmd(&f, 0, 50);
+    cmd.label = "scheduler service AJSROOT1";
+    lh_status_check(&op, &cmd, LH_CONTEXT_MONITOR, &st);
+    ck_assert_int_eq(st.verdict.code, LH_OCF_ERR_GENERIC);
+    /* The label says which of several checks of one command failed, in place of the
+     * code map's command name. */
+    ck_assert_msg(g_str_has_prefix(st.summary, "scheduler service AJSROOT1 returned 1"), "%s",
+                  st.summary);
+    ck_assert_msg(strstr(st.summary, "fake_status") == NULL, "%s", st.summary);
+    ck_assert_ptr_nonnull(strstr(st.summary, "error"));
+    lh_status_release(&st);
+
+    /* Also in the summary of retries that ran out. */
+    st = (lh_status)LH_STATUS_INIT;
+    fixture_release(&f);
+    fixture_init(&f, "12");
+    cmd = make_cmd(&f, 1, 50);
+    cmd.label = "scheduler service AJSROOT1";
+    lh_status_check(&op, &cmd, LH_CONTEXT_MONITOR, &st);
+    ck_assert_int_eq(st.runs, 2);
+    ck_assert_msg(g_str_has_prefix(st.summary, "scheduler service AJSROOT1 returned 12"), "%s",
+                  st.summary);
+    ck_assert_ptr_nonnull(strstr(st.summary, "2 runs"));
+    lh_status_release(&st);
+
+    /* Without a label: the code map's command name. */
+    st = (lh_status)LH_STATUS_INIT;
+    cmd.label = NULL;
+    lh_status_check(&op, &cmd, LH_CONTEXT_MONITOR, &st);
+    ck_assert_msg(g_str_has_prefix(st.summary, "fake_status returned 12"), "%s", st.summary);
+    ck_assert_ptr_null(strstr(st.summary, "AJSROOT1"));
+    lh_status_release(&st);
+    fixture_release(&f);
+}
+END_TEST
+
+/* A status command that answers "running" only with JP1_HOSTNAME=lhA in its
+ * environment, and writes what it saw of JP1_HOSTNAME and OP_ONLY to "env". */
+#define ENV_STATUS_SCRIPT                                                             \
+    "d=${0%/*}\n"                                                                     \
+    "echo \"${JP1_HOSTNAME-unset} ${OP_ONLY-unset}\" > \"$d/env\"\n"                  \
+    "[ \"${JP1_HOSTNAME-}\" = lhA ] && exit 0\n"                                      \
+    "exit 8\n"
+
+START_TEST(status_envp_of_its_own)
+{
+    static char *const op_envp[] = {(char *)LH_TEST_PATH, (char *)"OP_ONLY=1", NULL};
+    static char *const cmd_envp[] = {(char *)LH_TEST_PATH, (char *)"JP1_HOSTNAME=lhA", NULL};
+    g_autofree char *dir = lh_test_tmpdir();
+    g_autofree char *script = lh_test_write_script(dir, "env_status", ENV_STATUS_SCRIPT);
+    g_autofree char *env_file = g_build_filename(dir, "env", NULL);
+    const char *argv[] = {script, "lhA", NULL};
+    lh_status_cmd cmd = {.argv = argv, .map = &status_map, .retries = 0};
+    lh_op op = make_op("monitor", 10000, FALSE);
+    lh_status st = LH_STATUS_INIT;
+    char *seen;
+
+    op.envp = (char **)op_envp;
+
+    /* No environment of its own: the operation's. */
+    lh_status_check(&op, &cmd, LH_CONTEXT_MONITOR, &st);
+    ck_assert_int_eq(st.rc, 8);
+    ck_assert_int_eq(st.verdict.code, LH_OCF_NOT_RUNNING);
+    seen = lh_test_read_file(env_file);
+    ck_assert_str_eq(seen, "unset 1\n");
+    g_free(seen);
+    lh_status_release(&st);
+
+    /* Its own: that one alone, not added to the operation's. */
+    st = (lh_status)LH_STATUS_INIT;
+    cmd.envp = cmd_envp;
+    lh_status_check(&op, &cmd, LH_CONTEXT_MONITOR, &st);
+    ck_assert_int_eq(st.rc, 0);
+    ck_assert_int_eq(st.verdict.code, LH_OCF_SUCCESS);
+    seen = lh_test_read_file(env_file);
+    ck_assert_str_eq(seen, "lhA unset\n");
+    g_free(seen);
+    lh_status_release(&st);
+    lh_test_rmtree(dir);
+}
+END_TEST
+
 /* ---- lh_poll ---------------------------------------------------------------------- */
 
 typedef struct step_log {
@@ -510,6 +600,8 @@ int main(void)
     add_tcase(s, status_missing_command_is_not_here);
     add_tcase(s, status_hanging_command_is_bounded);
     add_tcase(s, status_shared_directory_case);
+    add_tcase(s, status_label_names_the_command);
+    add_tcase(s, status_envp_of_its_own);
     add_tcase(s, poll_settles_early);
     add_tcase(s, poll_settled_at_once_does_not_sleep);
     add_tcase(s, poll_gives_up_at_the_deadline);
