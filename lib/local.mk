@@ -1,13 +1,24 @@
-# liblhost: the OCF runtime. Installed as a static archive with its headers: agents
-# are small executables, and a static library costs a monitor nothing to load.
-lib_LIBRARIES += lib/liblhost.a
+# liblhost, in two parts that the folders name:
+#   lib/runtime/  the OCF runtime every agent links: parameters, actions, meta-data,
+#                 the command runner, code maps, polling, state, logging, and the
+#                 cluster-command pattern. glib only: an agent's monitor loads nothing
+#                 else (DESIGN.md's budget).
+#   lib/engine/   the logical-host engine that only the lhost command uses: definition
+#                 files, members' meta-data, validation, ordered start/stop/monitor/
+#                 kill, and the Pacemaker CIB. It reads and writes XML with libxml2.
+# Both are installed as static archives with their headers (lib/lhost/, installed as
+# <lhost/...>): agents are small executables, and a static archive costs a monitor
+# nothing to load; an agent pulls from it just the objects it calls.
+lib_LIBRARIES += lib/liblhost.a lib/liblhost-engine.a
 lib_liblhost_a_SOURCES = \
-	lib/agent.c lib/clustercmd.c lib/codemap.c lib/deadline.c lib/log.c \
-	lib/metadata.c lib/ocf.c lib/params.c lib/poll.c lib/run.c lib/state.c \
-	lib/lhdef.c lib/lhcheck.c lib/lhengine.c lib/agentinfo.c lib/cib.c
-# agentinfo.c and cib.c read and write XML with libxml2. Only the lhost command
-# links them: an agent pulls from a static archive just the objects it calls.
-lib_liblhost_a_CFLAGS = $(AM_CFLAGS) $(LIBXML_CFLAGS)
+	lib/runtime/agent.c lib/runtime/clustercmd.c lib/runtime/codemap.c \
+	lib/runtime/deadline.c lib/runtime/log.c lib/runtime/metadata.c lib/runtime/ocf.c \
+	lib/runtime/params.c lib/runtime/poll.c lib/runtime/run.c lib/runtime/state.c
+
+lib_liblhost_engine_a_SOURCES = \
+	lib/engine/lhdef.c lib/engine/lhcheck.c lib/engine/lhengine.c \
+	lib/engine/agentinfo.c lib/engine/cib.c
+lib_liblhost_engine_a_CFLAGS = $(AM_CFLAGS) $(LIBXML_CFLAGS)
 
 lhostincludedir = $(includedir)/lhost
 lhostinclude_HEADERS = \
@@ -15,7 +26,7 @@ lhostinclude_HEADERS = \
 	lib/lhost/ocf.h lib/lhost/poll.h lib/lhost/run.h lib/lhost/state.h \
 	lib/lhost/lhdef.h lib/lhost/agentinfo.h lib/lhost/lhost.h lib/lhost/cib.h
 
-# What every program built on liblhost links.
+# What every program built on the runtime links.
 LHOST_LIBS = lib/liblhost.a $(AGENT_GLIB_LIBS)
 # ... and what the logical host engine (lhost/lhost.h, lhost/cib.h) adds.
-LHOST_ENGINE_LIBS = lib/liblhost.a $(LIBXML_LIBS) $(GLIB_LIBS)
+LHOST_ENGINE_LIBS = lib/liblhost-engine.a lib/liblhost.a $(LIBXML_LIBS) $(GLIB_LIBS)

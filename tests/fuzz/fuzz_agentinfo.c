@@ -1,5 +1,5 @@
-/* fuzz_agentinfo.c - an OCF agent's meta-data, as lhost reads it (lib/agentinfo.c),
- * and what the engine does with it (lib/lhcheck.c, lib/lhengine.c, lib/cib.c).
+/* fuzz_agentinfo.c - an OCF agent's meta-data, as lhost reads it (lib/engine/agentinfo.c),
+ * and what the engine does with it (lib/engine/lhcheck.c, lib/engine/lhengine.c, lib/engine/cib.c).
  *
  * Meta-data is what any agent prints, lhost's or not: untrusted XML. Input: the
  * document, parsed with lh_agent_info_parse(). The result then serves both

@@ -1,4 +1,4 @@
-/* fuzz_cmdline.c - an agent's command line and OCF environment (lib/agent.c).
+/* fuzz_cmdline.c - an agent's command line and OCF environment (lib/runtime/agent.c).
  *
  * Feeds lh_agent_main() of the real jp1base or jp1im descriptor an argv from the
  * input: NUL-separated arguments, each its own allocation (so that a read past one

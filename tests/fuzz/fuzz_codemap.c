@@ -1,4 +1,4 @@
-/* fuzz_codemap.c - a vendor command's return codes through a code map (lib/codemap.c).
+/* fuzz_codemap.c - a vendor command's return codes through a code map (lib/runtime/codemap.c).
  *
  * A status command's return code is whatever the command exits with: any int.
  * Input: one byte choosing the map (the JP1 agents' real jbs_spmd_status,

@@ -1,5 +1,5 @@
 /* fuzz_deadline.c - an operation's deadline from OCF_RESKEY_CRM_meta_timeout
- * (lib/deadline.c), and the deadline arithmetic every wait relies on.
+ * (lib/runtime/deadline.c), and the deadline arithmetic every wait relies on.
  *
  * Input: four bytes of the agent's default timeout in seconds, eight of a number
  * of milliseconds for the arithmetic, then the text of OCF_RESKEY_CRM_meta_timeout

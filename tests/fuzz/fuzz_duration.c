@@ -1,6 +1,6 @@
-/* fuzz_duration.c - Pacemaker durations: lh_duration_parse_ms() (lib/lhdef.c), which
+/* fuzz_duration.c - Pacemaker durations: lh_duration_parse_ms() (lib/engine/lhdef.c), which
  * reads a definition's timeouts and every agent's meta-data, and
- * lh_duration_format() (lib/cib.c), which writes the CIB's.
+ * lh_duration_format() (lib/engine/cib.c), which writes the CIB's.
  *
  * Input: the text of a duration.
  * Asserts, beyond no crash: the text parses exactly when it is what lhdef.h

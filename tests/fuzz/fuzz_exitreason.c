@@ -1,5 +1,5 @@
 /* fuzz_exitreason.c - what the lhost engine reads from a member agent's run
- * (lib/lhengine.c): its exit reason on stderr and its exit status, and the
+ * (lib/engine/lhengine.c): its exit reason on stderr and its exit status, and the
  * problem lines it sorts.
  *
  * A member agent is any OCF agent: its stderr is untrusted text. lhengine.c is
@@ -17,7 +17,7 @@
  */
 #include "config.h"
 
-#include "../../lib/lhengine.c"
+#include "../../lib/engine/lhengine.c"
 
 #include "fuzz.h"
 

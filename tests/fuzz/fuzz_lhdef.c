@@ -1,5 +1,5 @@
-/* fuzz_lhdef.c - a logical host's definition file (lib/lhdef.c), and the CIB made
- * of it (lib/cib.c).
+/* fuzz_lhdef.c - a logical host's definition file (lib/engine/lhdef.c), and the CIB made
+ * of it (lib/engine/cib.c).
  *
  * Input: the bytes of a definition, written as lhA.conf in a scratch directory
  * and loaded with lh_def_load().

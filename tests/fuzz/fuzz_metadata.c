@@ -1,5 +1,5 @@
 /* fuzz_metadata.c - meta-data, man page and --help written from an agent's tables
- * (lib/metadata.c), read back by lhost's meta-data reader (lib/agentinfo.c).
+ * (lib/runtime/metadata.c), read back by lhost's meta-data reader (lib/engine/agentinfo.c).
  *
  * The tables are the agent author's, not untrusted, but any text may go in a
  * description or a default, and the writer and the reader must agree on all of

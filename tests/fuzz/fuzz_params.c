@@ -1,4 +1,4 @@
-/* fuzz_params.c - OCF parameter parsing and validation (lib/params.c).
+/* fuzz_params.c - OCF parameter parsing and validation (lib/runtime/params.c).
  *
  * Feeds lh_params_parse() the real parameter tables of jp1base and jp1im, and a
  * small table of the types the agents do not use (select, negative bounds).

@@ -1,4 +1,4 @@
-/* fuzz_state.c - the state file reader and writer (lib/state.c).
+/* fuzz_state.c - the state file reader and writer (lib/runtime/state.c).
  *
  * Input: one byte choosing what lies at the state file's path, then the bytes of
  * a file. 0: a regular file of those bytes; 1: a symbolic link to such a file;

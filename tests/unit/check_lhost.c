@@ -637,7 +637,7 @@ START_TEST(lhost_sibling_unrelated)
 }
 END_TEST
 
-/* Open bug: check_siblings() (lib/lhcheck.c) skips the definition itself by
+/* Open bug: check_siblings() (lib/engine/lhcheck.c) skips the definition itself by
  * comparing g_build_filename(dirname(path), entry) with the path as given, as
  * text. A path with a doubled slash (or a relative one without a directory, as
  * below) does not compare equal, so the definition is read as its own sibling and
