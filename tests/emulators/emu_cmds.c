@@ -2,10 +2,11 @@
  * emu_cmds.c - the JP1/Base and JP1/IM - Manager cluster commands.
  *
  * Return codes follow PRODUCTS.md section 1:
- *   *.cluster start/stop/killall  0 normal end, 1 argument error only; a
- *                                 start or stop that did not finish in
- *                                 time still ends 0 (the caller must ask
- *                                 the status command)
+ *   *.cluster start/stop/killall  0 normal end, 1 argument error only (a
+ *                                 logical host not set up on this node is
+ *                                 one); a start or stop that did not
+ *                                 finish in time still ends 0 (the caller
+ *                                 must ask the status command)
  *   *_spmd_status                 0 all running, 4 some stopped, 8 all
  *                                 stopped, 1 error (shared directory not
  *                                 on this node); 12 only by injection
@@ -32,13 +33,24 @@
 #define POLL_MS 20
 #define STATUS_TIMEOUT_MAX 32767
 
-/* The .cluster scripts take exactly one operand: the logical host. */
-static const char *cluster_lhost(const struct emu_ctx *ctx)
+/*
+ * The .cluster scripts take exactly one operand: the logical host, which
+ * must be set up on this node (the real scripts read its definition). Then
+ * comes the injection; EMU_CONTINUE = go on.
+ */
+static int cluster_prologue(const struct emu_ctx *ctx, const char **lhost)
 {
-	if (ctx->argc == 1 && emu_lhost_valid(ctx->argv[0]))
-		return ctx->argv[0];
-	fprintf(stderr, "usage: %s logical-host-name\n", ctx->name);
-	return NULL;
+	*lhost = ctx->argc == 1 ? ctx->argv[0] : NULL;
+	if (!emu_lhost_valid(*lhost)) {
+		fprintf(stderr, "usage: %s logical-host-name\n", ctx->name);
+		return emu_finish(ctx, 1, "argument error");
+	}
+	if (!emu_host_known(ctx, *lhost)) {
+		fprintf(stderr, "%s: %s: logical host not set up here\n",
+			ctx->name, *lhost);
+		return emu_finish(ctx, 1, "argument error: unknown logical host");
+	}
+	return emu_inject_apply(ctx, *lhost);
 }
 
 /* [-h LHOST] [-t SEC]; without -h the host comes from JP1_HOSTNAME. */
@@ -145,9 +157,9 @@ static void start_wait(const struct emu_ctx *ctx,
 
 int emu_cmd_start(const struct emu_ctx *ctx, const struct emu_product *prod)
 {
-	const char *lhost = cluster_lhost(ctx);
+	const char *lhost;
 	char dir[EMU_PATH_MAX];
-	int rc = prologue(ctx, lhost);
+	int rc = cluster_prologue(ctx, &lhost);
 
 	if (rc != EMU_CONTINUE)
 		return rc;
@@ -169,11 +181,11 @@ int emu_cmd_start(const struct emu_ctx *ctx, const struct emu_product *prod)
  */
 int emu_cmd_stop(const struct emu_ctx *ctx, const struct emu_product *prod)
 {
-	const char *lhost = cluster_lhost(ctx);
+	const char *lhost;
 	struct emu_procs before, now;
 	char dir[EMU_PATH_MAX];
 	long long deadline;
-	int rc = prologue(ctx, lhost);
+	int rc = cluster_prologue(ctx, &lhost);
 
 	if (rc != EMU_CONTINUE)
 		return rc;
@@ -253,8 +265,8 @@ void emu_killall(const struct emu_ctx *ctx, const struct emu_product *prod,
 int emu_cmd_killall(const struct emu_ctx *ctx,
 		    const struct emu_product *prod)
 {
-	const char *lhost = cluster_lhost(ctx);
-	int rc = prologue(ctx, lhost);
+	const char *lhost;
+	int rc = cluster_prologue(ctx, &lhost);
 
 	if (rc != EMU_CONTINUE)
 		return rc;
