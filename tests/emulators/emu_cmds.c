@@ -1,5 +1,6 @@
 /*
- * emu_cmds.c - the JP1/Base and JP1/IM - Manager cluster commands.
+ * emu_cmds.c - the JP1/Base, JP1/IM - Manager and JP1/AJS3 - Manager
+ * cluster and status commands.
  *
  * Return codes follow PRODUCTS.md section 1:
  *   *.cluster start/stop/killall  0 normal end, 1 argument error only (a
@@ -7,8 +8,8 @@
  *                                 one); a start or stop that did not
  *                                 finish in time still ends 0 (the caller
  *                                 must ask the status command)
- *   *_spmd_status                 0 all running, 4 some stopped, 8 all
- *                                 stopped, 1 error (shared directory not
+ *   *_spmd_status, jevstat,       0 all running, 4 some stopped, 8 all
+ *   ajsstatus                     stopped, 1 error (shared directory not
  *                                 on this node); 12 only by injection
  *   jimdbstatus                   0, 1, 4, 8, 12, 16, 20 (see db_rc)
  *
@@ -32,16 +33,18 @@
 #define DAEMON_WAIT_MS 2000	/* exec + recording itself: milliseconds */
 #define POLL_MS 20
 #define STATUS_TIMEOUT_MAX 32767
+#define DEFAULT_SERVICE "AJSROOT1"
 
 /*
  * The .cluster scripts take exactly one operand: the logical host, which
  * must be set up on this node (the real scripts read its definition). Then
  * comes the injection; EMU_CONTINUE = go on.
  */
-static int cluster_prologue(const struct emu_ctx *ctx, const char **lhost)
+static int cluster_prologue(const struct emu_ctx *ctx,
+			    const struct emu_product *prod, const char **lhost)
 {
 	*lhost = ctx->argc == 1 ? ctx->argv[0] : NULL;
-	if (!emu_lhost_valid(*lhost)) {
+	if (!emu_product_lhost_valid(prod, *lhost)) {
 		fprintf(stderr, "usage: %s logical-host-name\n", ctx->name);
 		return emu_finish(ctx, 1, "argument error");
 	}
@@ -53,32 +56,65 @@ static int cluster_prologue(const struct emu_ctx *ctx, const char **lhost)
 	return emu_inject_apply(ctx, *lhost);
 }
 
-/* [-h LHOST] [-t SEC]; without -h the host comes from JP1_HOSTNAME. */
-static const char *status_lhost(const struct emu_ctx *ctx, bool allow_t)
+static void status_usage(const struct emu_ctx *ctx, const char *opts,
+			 bool operand)
 {
-	const char *lhost = NULL;
-	long timeout_s = 60;
+	fprintf(stderr, "usage: %s%s%s%s%s%s\n", ctx->name,
+		operand ? " logical-host-name" : "",
+		strchr(opts, 'F') != NULL ? " [-F scheduler-service]" : "",
+		strchr(opts, 'h') != NULL ? " [-h logical-host-name]" : "",
+		strchr(opts, 's') != NULL ? " [-s|-a]" : "",
+		strchr(opts, 't') != NULL ? " [-t timeout-seconds]" : "");
+}
+
+/*
+ * The status commands' arguments. `opts` lists the option letters the
+ * command takes: -h, -t and -F take a value, -s and -a (one of them at
+ * most) do not. With `operand` the logical host is the one operand
+ * (jevstat); otherwise it is -h's value, or JP1_HOSTNAME without -h.
+ * -t (0..32767) is validated and otherwise unused: the work is instant.
+ */
+static const char *status_args(const struct emu_ctx *ctx,
+			       const struct emu_product *prod,
+			       const char *opts, bool operand,
+			       const char **svc)
+{
+	const char *lhost = NULL, *a;
+	bool flag = false;
+	long timeout_s;
 	int i;
+	char c;
 
 	for (i = 0; i < ctx->argc; i++) {
-		const char *a = ctx->argv[i];
-
-		if (i + 1 >= ctx->argc)
+		a = ctx->argv[i];
+		c = a[0] == '-' && a[1] != '\0' && a[2] == '\0' ? a[1] : '\0';
+		if (c == '\0' || strchr(opts, c) == NULL) {
+			if (!operand || lhost != NULL)
+				goto usage;
+			lhost = a;
+		} else if (c == 's' || c == 'a') {
+			if (flag)
+				goto usage;
+			flag = true;
+		} else if (i + 1 >= ctx->argc) {
 			goto usage;
-		if (strcmp(a, "-h") == 0)
+		} else if (c == 'h') {
 			lhost = ctx->argv[++i];
-		else if (!allow_t || strcmp(a, "-t") != 0 ||
-			 !emu_parse_long(ctx->argv[++i], 0, STATUS_TIMEOUT_MAX,
-					 &timeout_s))
+		} else if (c == 'F') {
+			*svc = ctx->argv[++i];
+			if (!emu_service_valid(*svc))
+				goto usage;
+		} else if (!emu_parse_long(ctx->argv[++i], 0,
+					   STATUS_TIMEOUT_MAX, &timeout_s)) {
 			goto usage;
+		}
 	}
-	if (lhost == NULL)
+	if (lhost == NULL && !operand)
 		lhost = getenv("JP1_HOSTNAME");
-	if (emu_lhost_valid(lhost))
+	if (emu_product_lhost_valid(prod, lhost))
 		return lhost;
 usage:
-	fprintf(stderr, "usage: %s [-h logical-host-name]%s\n", ctx->name,
-		allow_t ? " [-t timeout-seconds]" : "");
+	status_usage(ctx, opts, operand);
 	return NULL;
 }
 
@@ -159,7 +195,7 @@ int emu_cmd_start(const struct emu_ctx *ctx, const struct emu_product *prod)
 {
 	const char *lhost;
 	char dir[EMU_PATH_MAX];
-	int rc = cluster_prologue(ctx, &lhost);
+	int rc = cluster_prologue(ctx, prod, &lhost);
 
 	if (rc != EMU_CONTINUE)
 		return rc;
@@ -185,7 +221,7 @@ int emu_cmd_stop(const struct emu_ctx *ctx, const struct emu_product *prod)
 	struct emu_procs before, now;
 	char dir[EMU_PATH_MAX];
 	long long deadline;
-	int rc = cluster_prologue(ctx, &lhost);
+	int rc = cluster_prologue(ctx, prod, &lhost);
 
 	if (rc != EMU_CONTINUE)
 		return rc;
@@ -214,10 +250,11 @@ struct kill_round {
 };
 
 static void kill_scanned(pid_t pid, const char *name, const char *lhost,
-			 void *arg)
+			 const char *svc, void *arg)
 {
 	struct kill_round *r = arg;
 
+	(void)svc;	/* every scheduler service goes */
 	if (strcmp(lhost, r->lhost) != 0 || !emu_product_owns(r->prod, name))
 		return;
 	kill(pid, SIGKILL);
@@ -266,7 +303,7 @@ int emu_cmd_killall(const struct emu_ctx *ctx,
 		    const struct emu_product *prod)
 {
 	const char *lhost;
-	int rc = cluster_prologue(ctx, &lhost);
+	int rc = cluster_prologue(ctx, prod, &lhost);
 
 	if (rc != EMU_CONTINUE)
 		return rc;
@@ -277,7 +314,9 @@ int emu_cmd_killall(const struct emu_ctx *ctx,
 int emu_cmd_spmd_status(const struct emu_ctx *ctx,
 			const struct emu_product *prod)
 {
-	const char *lhost = status_lhost(ctx, true);
+	const char *svc = NULL;
+	const char *lhost = status_args(ctx, prod, prod->status_opts, false,
+					&svc);
 	char dir[EMU_PATH_MAX];
 	struct emu_procs ps;
 	int rc = prologue(ctx, lhost);
@@ -324,7 +363,8 @@ static int db_rc(const struct emu_procs *ps, const struct emu_product *prod,
 int emu_cmd_jimdbstatus(const struct emu_ctx *ctx,
 			const struct emu_product *prod)
 {
-	const char *lhost = status_lhost(ctx, false);
+	const char *svc = NULL;
+	const char *lhost = status_args(ctx, prod, "h", false, &svc);
 	char dir[EMU_PATH_MAX], imdb[EMU_PATH_MAX];
 	struct emu_procs ps;
 	int rc = prologue(ctx, lhost);
@@ -341,4 +381,56 @@ int emu_cmd_jimdbstatus(const struct emu_ctx *ctx,
 		return emu_finish(ctx, 1, "shared directory absent");
 	emu_procs_load(dir, &ps);
 	return emu_finish(ctx, db_rc(&ps, prod, dir), NULL);
+}
+
+/*
+ * ajsstatus [-F SERVICE] [-h LHOST]: 0 if the service's jajs_schd runs,
+ * 8 if it does not (never started, stopped, died, or between a death and
+ * its automatic restart); 1 for an argument error, a logical host not set
+ * up here, a service it does not have, or its shared directory absent.
+ */
+int emu_cmd_ajsstatus(const struct emu_ctx *ctx,
+		      const struct emu_product *prod)
+{
+	const char *svc = DEFAULT_SERVICE;
+	const char *lhost = status_args(ctx, prod, "Fh", false, &svc);
+	struct emu_services sv;
+	char dir[EMU_PATH_MAX];
+	struct emu_procs ps;
+	int rc = prologue(ctx, lhost);
+
+	if (rc != EMU_CONTINUE)
+		return rc;
+	if (!emu_host_known(ctx, lhost))
+		return emu_finish(ctx, 1, "unknown logical host");
+	emu_services_load(ctx, lhost, &sv);
+	if (!emu_services_has(&sv, svc))
+		return emu_finish(ctx, 1, "unknown scheduler service");
+	if (!emu_shared_present(ctx, lhost) ||
+	    !emu_state_dir(ctx, prod, lhost, dir, sizeof(dir)))
+		return emu_finish(ctx, 1, "shared directory absent");
+	emu_procs_load(dir, &ps);
+	rc = emu_proc_alive(emu_procs_find_svc(&ps, prod->svc, svc)) ? 0 : 8;
+	return emu_finish(ctx, rc, NULL);
+}
+
+/* jevstat LHOST [-t SEC]: 0 if JP1/Base's event service runs, else 8. */
+int emu_cmd_jevstat(const struct emu_ctx *ctx, const struct emu_product *prod)
+{
+	const char *svc = NULL;
+	const char *lhost = status_args(ctx, prod, "t", true, &svc);
+	char dir[EMU_PATH_MAX];
+	struct emu_procs ps;
+	int rc = prologue(ctx, lhost);
+
+	if (rc != EMU_CONTINUE)
+		return rc;
+	if (!emu_host_known(ctx, lhost))
+		return emu_finish(ctx, 1, "unknown logical host");
+	if (!emu_shared_present(ctx, lhost) ||
+	    !emu_state_dir(ctx, prod, lhost, dir, sizeof(dir)))
+		return emu_finish(ctx, 1, "shared directory absent");
+	emu_procs_load(dir, &ps);
+	rc = emu_proc_alive(emu_procs_find(&ps, "jevservice")) ? 0 : 8;
+	return emu_finish(ctx, rc, NULL);
 }

@@ -134,6 +134,19 @@ bool emu_lhost_valid(const char *lhost)
 	return len <= EMU_LHOST_MAX;
 }
 
+/* A scheduler service name: 1 to 30 bytes of [A-Za-z0-9_]. */
+bool emu_service_valid(const char *service)
+{
+	size_t len;
+
+	if (service == NULL)
+		return false;
+	for (len = 0; service[len] != '\0'; len++)
+		if (!is_alnum(service[len]) && service[len] != '_')
+			return false;
+	return len >= 1 && len <= EMU_SVC_MAX;
+}
+
 bool emu_parse_long(const char *s, long min, long max, long *out)
 {
 	char *end;

@@ -14,7 +14,8 @@
  * invocations never consume the same token.
  *
  * Flag files (inject/LHOST/<key>.<flag>) switch on lasting faults; they
- * are read at the moment the behaviour they change is decided.
+ * are read at the moment the behaviour they change is decided. A few hold
+ * a number (jajs_schd.restart-ms).
  */
 #define _GNU_SOURCE
 #include "jp1emu.h"
@@ -52,6 +53,29 @@ bool emu_inject_flag(const struct emu_ctx *ctx, const char *lhost,
 	return emu_path(path, sizeof(path), "%s/inject/%s/%s.%s", ctx->root,
 			lhost, key, flag) &&
 	       emu_exists(path);
+}
+
+int emu_inject_number(const struct emu_ctx *ctx, const char *lhost,
+		      const char *flag, long min, long max, long *out)
+{
+	char path[EMU_PATH_MAX], text[32], *end;
+	ssize_t n;
+	int fd;
+
+	if (!emu_path(path, sizeof(path), "%s/inject/%s/%s", ctx->root, lhost,
+		      flag))
+		return 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	text[n] = '\0';
+	for (end = text + n; end > text && strchr(" \t\r\n", end[-1]); end--)
+		*(end - 1) = '\0';
+	return emu_parse_long(text, min, max, out) ? 1 : -1;
 }
 
 /* Reads the whole (small) file; -1 if it is too big to rewrite safely. */

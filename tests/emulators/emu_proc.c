@@ -10,7 +10,8 @@
  *
  * Product processes are this binary re-executed through /proc/self/exe
  * with argv {NAME, -h, LHOST} and comm set to NAME, so ps, pgrep and
- * /proc/PID/comm all show the real product names.
+ * /proc/PID/comm all show the real product names. A scheduler service
+ * process (jajs_schd) has {NAME, -h, LHOST, -F, SERVICE}: one per service.
  */
 #define _GNU_SOURCE
 #include "jp1emu.h"
@@ -83,22 +84,26 @@ bool emu_pid_alive(pid_t pid, const char *name, unsigned long long start)
 	       strcmp(st.comm, name) == 0 && st.start == start;
 }
 
-/* Splits a NUL-separated cmdline; true if it is exactly {X, -h, Y}. */
+/* Splits a NUL-separated cmdline; true if it is exactly {X, -h, Y}, or
+ * {X, -h, Y, -F, Z} (*svc = Z, else NULL). */
 static bool cmdline_split(const char *buf, ssize_t len, const char **name,
-			  const char **lhost)
+			  const char **lhost, const char **svc)
 {
-	const char *arg[4];
+	const char *arg[6];
 	ssize_t off = 0;
 	int argc = 0;
 
-	while (off < len && argc < 4) {
+	while (off < len && argc < 6) {
 		arg[argc++] = buf + off;
 		off += (ssize_t)strlen(buf + off) + 1;
 	}
-	if (argc != 3 || off != len || strcmp(arg[1], "-h") != 0)
+	if ((argc != 3 && argc != 5) || off != len ||
+	    strcmp(arg[1], "-h") != 0 ||
+	    (argc == 5 && strcmp(arg[3], "-F") != 0))
 		return false;
 	*name = arg[0];
 	*lhost = arg[2];
+	*svc = argc == 5 ? arg[4] : NULL;
 	return true;
 }
 
@@ -143,19 +148,21 @@ static bool same_root(pid_t pid, const char *root)
 static void scan_one(const char *root, pid_t pid, emu_scan_fn *fn, void *arg)
 {
 	char path[64], buf[512];
-	const char *name, *lhost;
+	const char *name, *lhost, *svc;
+	const struct emu_product *prod;
 	struct emu_pstat st;
 	ssize_t len;
 
 	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
 	len = read_small(path, buf, sizeof(buf));
-	if (len <= 0 || !cmdline_split(buf, len, &name, &lhost) ||
-	    emu_product_of(name) == NULL)
+	if (len <= 0 || !cmdline_split(buf, len, &name, &lhost, &svc) ||
+	    (prod = emu_product_of(name)) == NULL ||
+	    (svc != NULL) != emu_is_svc(prod, name))
 		return;
 	if (!emu_pstat_read(pid, &st) || st.state == 'Z' ||
 	    !same_pid_ns(pid) || !same_root(pid, root))
 		return;
-	fn(pid, name, lhost, arg);
+	fn(pid, name, lhost, svc, arg);
 }
 
 void emu_scan(const char *root, emu_scan_fn *fn, void *arg)
@@ -196,13 +203,18 @@ static void reset_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-static _Noreturn void exec_self(const char *name, const char *lhost)
+static _Noreturn void exec_self(const char *name, const char *lhost,
+				const char *svc)
 {
-	char n[EMU_NAME_MAX], h[] = "-h", l[EMU_LHOST_MAX + 1];
-	char *argv[] = { n, h, l, NULL };
+	char n[EMU_NAME_MAX], h[] = "-h", l[EMU_LHOST_MAX + 1], f[] = "-F";
+	char v[EMU_SVC_MAX + 1];
+	char *argv[] = { n, h, l, f, v, NULL };
 
 	snprintf(n, sizeof(n), "%s", name);
 	snprintf(l, sizeof(l), "%s", lhost);
+	snprintf(v, sizeof(v), "%s", svc != NULL ? svc : "");
+	if (svc == NULL)
+		argv[3] = NULL;
 	reset_signals();
 	execv("/proc/self/exe", argv);
 	_exit(127);
@@ -227,13 +239,13 @@ static bool await_name(pid_t pid, const char *name, unsigned long long *start)
 	return false;
 }
 
-pid_t emu_spawn(const char *name, const char *lhost,
+pid_t emu_spawn(const char *name, const char *lhost, const char *svc,
 		unsigned long long *start)
 {
 	pid_t pid = fork();
 
 	if (pid == 0)
-		exec_self(name, lhost);
+		exec_self(name, lhost, svc);
 	if (pid < 0)
 		return -1;
 	if (!await_name(pid, name, start)) {
@@ -278,7 +290,7 @@ bool emu_spawn_daemon(const char *name, const char *lhost)
 			_exit(1);
 		umask(022);
 		detach_fds();
-		exec_self(name, lhost);
+		exec_self(name, lhost, NULL);
 	}
 	if (pid < 0)
 		return false;

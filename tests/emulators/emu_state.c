@@ -1,14 +1,17 @@
 /*
- * emu_state.c - the product tables and the run state of the JP1 emulator.
+ * emu_state.c - the product tables, the node-local setup and the run state
+ * of the JP1 emulator.
  *
  * Node-local configuration (what `jp1emu setup` records):
  *   $JP1EMU_ROOT/hosts/LHOST  symlink to LHOST's shared directory
  *   $JP1EMU_ROOT/imdb/LHOST   present if the IM database is set up here
+ *   $JP1EMU_ROOT/ajs/LHOST    the scheduler services of JP1/AJS3, one name
+ *                             a line (absent: AJSROOT1 alone)
  *
  * Run state lives on the shared directory, so it follows a failover:
- *   SHARED/<key>/emu/procs     "name pid starttime" lines, replaced by
- *                              write-temp + rename so readers never see
- *                              half a file
+ *   SHARED/<key>/emu/procs     "name pid starttime [service]" lines,
+ *                              replaced by write-temp + rename so readers
+ *                              never see half a file
  *   SHARED/<key>/emu/ready     the parent finished its start-up
  *   SHARED/<key>/emu/stopping  the parent is stopping its children
  *   SHARED/jp1cons/emu/db-active  the IM database was started and has not
@@ -42,10 +45,30 @@ static const char *const cons_spmd[] = {
 /* HiRDB-like names: the service control first, then the database core. */
 static const char *const cons_db[] = { "pdprcd", "pdrdmd", "pdsds", NULL };
 
-const struct emu_product emu_jp1base = { "jp1base", base_spmd, NULL, NULL };
+/* What jajs_spmd_status judges: never the scheduler services (jajs_schd,
+ * one per service, spawned after jajs_hstd), which it cannot see. */
+static const char *const ajs_spmd[] = {
+	"jajs_spmd", "jajs_dbmd", "jajs_hstd", "jajs_agtd", "ajsqlagtd", NULL
+};
+
+const struct emu_product emu_jp1base = {
+	.key = "jp1base", .spmd = base_spmd,
+	.lhost_max = EMU_LHOST_MAX, .status_opts = "ht",
+};
 /* JP1/IM - Manager works on top of JP1/Base of the same logical host. */
 const struct emu_product emu_jp1cons = {
-	"jp1cons", cons_spmd, cons_db, &emu_jp1base
+	.key = "jp1cons", .spmd = cons_spmd, .db = cons_db,
+	.needs = &emu_jp1base, .lhost_max = EMU_LHOST_MAX, .status_opts = "ht",
+};
+/* JP1/AJS3 - Manager too; its logical host name is 1 to 63 bytes. */
+const struct emu_product emu_jp1ajs2 = {
+	.key = "jp1ajs2", .spmd = ajs_spmd, .needs = &emu_jp1base,
+	.svc = "jajs_schd", .svc_after = "jajs_hstd",
+	.lhost_max = 63, .status_opts = "htsa",
+};
+
+static const struct emu_product *const products[] = {
+	&emu_jp1base, &emu_jp1cons, &emu_jp1ajs2
 };
 
 static bool in_list(const char *const *list, const char *name)
@@ -56,18 +79,31 @@ static bool in_list(const char *const *list, const char *name)
 	return false;
 }
 
+bool emu_is_svc(const struct emu_product *prod, const char *name)
+{
+	return prod->svc != NULL && strcmp(prod->svc, name) == 0;
+}
+
 bool emu_product_owns(const struct emu_product *prod, const char *name)
 {
-	return in_list(prod->spmd, name) || in_list(prod->db, name);
+	return in_list(prod->spmd, name) || in_list(prod->db, name) ||
+	       emu_is_svc(prod, name);
 }
 
 const struct emu_product *emu_product_of(const char *name)
 {
-	if (emu_product_owns(&emu_jp1base, name))
-		return &emu_jp1base;
-	if (emu_product_owns(&emu_jp1cons, name))
-		return &emu_jp1cons;
+	size_t i;
+
+	for (i = 0; i < sizeof(products) / sizeof(products[0]); i++)
+		if (emu_product_owns(products[i], name))
+			return products[i];
 	return NULL;
+}
+
+bool emu_product_lhost_valid(const struct emu_product *prod,
+			     const char *lhost)
+{
+	return emu_lhost_valid(lhost) && strlen(lhost) <= prod->lhost_max;
 }
 
 bool emu_is_db_control(const struct emu_product *prod, const char *name)
@@ -105,6 +141,64 @@ bool emu_imdb_marker(const struct emu_ctx *ctx, const char *lhost,
 	return emu_path(buf, size, "%s/imdb/%s", ctx->root, lhost);
 }
 
+bool emu_services_path(const struct emu_ctx *ctx, const char *lhost,
+		       char *buf, size_t size)
+{
+	return emu_path(buf, size, "%s/ajs/%s", ctx->root, lhost);
+}
+
+bool emu_services_has(const struct emu_services *sv, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sv->n; i++)
+		if (strcmp(sv->name[i], name) == 0)
+			return true;
+	return false;
+}
+
+bool emu_services_parse(const char *text, struct emu_services *sv)
+{
+	char buf[EMU_SVC_LIST_MAX];
+	char *tok, *save = NULL;
+
+	sv->n = 0;
+	if (!emu_path(buf, sizeof(buf), "%s", text))
+		return false;
+	for (tok = strtok_r(buf, " \t\r\n", &save); tok != NULL;
+	     tok = strtok_r(NULL, " \t\r\n", &save)) {
+		if (sv->n >= EMU_MAX_SERVICES || !emu_service_valid(tok) ||
+		    emu_services_has(sv, tok))
+			return false;
+		strcpy(sv->name[sv->n++], tok);
+	}
+	return sv->n > 0;
+}
+
+/* A list that setup did not write (hand-edited, malformed) is no list:
+ * the host then has no scheduler service at all. */
+void emu_services_load(const struct emu_ctx *ctx, const char *lhost,
+		       struct emu_services *sv)
+{
+	char path[EMU_PATH_MAX], text[EMU_SVC_LIST_MAX];
+	ssize_t n = -1;
+	int fd;
+
+	if (emu_services_path(ctx, lhost, path, sizeof(path)) &&
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+		n = read(fd, text, sizeof(text) - 1);
+		close(fd);
+		if (n < 0 || (size_t)n == sizeof(text) - 1)
+			n = 0;
+		text[n] = '\0';
+		if (!emu_services_parse(text, sv))
+			sv->n = 0;
+		return;
+	}
+	sv->n = 1;
+	strcpy(sv->name[0], "AJSROOT1");
+}
+
 /* Reached through the symlink, so it is valid only while it resolves. */
 bool emu_state_dir(const struct emu_ctx *ctx, const struct emu_product *prod,
 		   const char *lhost, char *buf, size_t size)
@@ -116,15 +210,16 @@ bool emu_state_dir(const struct emu_ctx *ctx, const struct emu_product *prod,
 static void procs_parse(char *text, struct emu_procs *ps)
 {
 	char *line, *save = NULL;
-	char name[EMU_NAME_MAX];
+	char name[EMU_NAME_MAX], svc[EMU_SVC_MAX + 1];
 	unsigned long long start;
-	int pid;
+	int pid, n;
 
 	for (line = strtok_r(text, "\n", &save); line != NULL;
 	     line = strtok_r(NULL, "\n", &save)) {
-		if (sscanf(line, "%15s %d %llu", name, &pid, &start) == 3 &&
-		    pid > 0)
-			emu_procs_add(ps, name, (pid_t)pid, start);
+		n = sscanf(line, "%15s %d %llu %30s", name, &pid, &start, svc);
+		if (n >= 3 && pid > 0)
+			emu_procs_add(ps, name, n == 4 ? svc : NULL,
+				      (pid_t)pid, start);
 	}
 }
 
@@ -158,8 +253,10 @@ bool emu_procs_save(const char *dir, const struct emu_procs *ps)
 
 	for (i = 0; i < ps->n; i++)
 		len += (size_t)snprintf(text + len, sizeof(text) - len,
-					"%s %d %llu\n", ps->p[i].name,
-					(int)ps->p[i].pid, ps->p[i].start);
+					"%s %d %llu%s%s\n", ps->p[i].name,
+					(int)ps->p[i].pid, ps->p[i].start,
+					ps->p[i].svc[0] != '\0' ? " " : "",
+					ps->p[i].svc);
 	if (!emu_path(path, sizeof(path), "%s/procs", dir) ||
 	    !emu_path(tmp, sizeof(tmp), "%s/procs.tmp.%d", dir, (int)getpid()))
 		return false;
@@ -174,15 +271,19 @@ bool emu_procs_save(const char *dir, const struct emu_procs *ps)
 	return false;
 }
 
-bool emu_procs_add(struct emu_procs *ps, const char *name, pid_t pid,
-		   unsigned long long start)
+bool emu_procs_add(struct emu_procs *ps, const char *name, const char *svc,
+		   pid_t pid, unsigned long long start)
 {
 	struct emu_proc *p;
 
-	if (ps->n >= EMU_MAX_PROCS || strlen(name) >= EMU_NAME_MAX)
+	if (svc == NULL)
+		svc = "";
+	if (ps->n >= EMU_MAX_PROCS || strlen(name) >= EMU_NAME_MAX ||
+	    strlen(svc) > EMU_SVC_MAX)
 		return false;
 	p = &ps->p[ps->n++];
 	strcpy(p->name, name);
+	strcpy(p->svc, svc);
 	p->pid = pid;
 	p->start = start;
 	return true;
@@ -196,6 +297,18 @@ const struct emu_proc *emu_procs_find(const struct emu_procs *ps,
 
 	for (i = ps->n; i > 0; i--)
 		if (strcmp(ps->p[i - 1].name, name) == 0)
+			return &ps->p[i - 1];
+	return NULL;
+}
+
+const struct emu_proc *emu_procs_find_svc(const struct emu_procs *ps,
+					  const char *name, const char *svc)
+{
+	size_t i;
+
+	for (i = ps->n; i > 0; i--)
+		if (strcmp(ps->p[i - 1].name, name) == 0 &&
+		    strcmp(ps->p[i - 1].svc, svc) == 0)
 			return &ps->p[i - 1];
 	return NULL;
 }
@@ -266,7 +379,9 @@ void emu_state_clear(const char *dir)
 }
 
 /* The spmd status judges the parent and its own children, not the IM
- * database, which has a status command of its own (jimdbstatus). */
+ * database, which has a status command of its own (jimdbstatus), nor the
+ * scheduler services of JP1/AJS3 (ajsstatus): AJS3's own status command
+ * cannot see a scheduler service that ended abnormally (PRODUCTS.md). */
 int emu_spmd_rc(const struct emu_procs *ps, const struct emu_product *prod)
 {
 	size_t total, alive = emu_count_alive(ps, prod->spmd, &total);

@@ -1,13 +1,14 @@
 /*
- * jp1emu.c - a test emulator of the JP1/Base and JP1/IM - Manager cluster
- * commands (PRODUCTS.md section 1). A test fixture: it never ships.
+ * jp1emu.c - a test emulator of the JP1/Base, JP1/IM - Manager and JP1/AJS3
+ * - Manager cluster commands (PRODUCTS.md section 1). A test fixture: it
+ * never ships.
  *
  * One multi-call binary: main() looks at basename(argv[0]) and becomes a
- * JP1 command (jbs_start.cluster, jco_spmd_status, jimdbstatus...), a
- * product process (jbs_spmd, evflow, pdrdmd...), or, as `jp1emu`, the
+ * JP1 command (jbs_start.cluster, jco_spmd_status, ajsstatus...), a
+ * product process (jbs_spmd, evflow, jajs_schd...), or, as `jp1emu`, the
  * admin helper tests use to set a node up and clean it:
  *
- *   jp1emu setup LHOST SHARED_DIR [--imdb]
+ *   jp1emu setup LHOST SHARED_DIR [--imdb] [--ajs-services "NAME..."]
  *   jp1emu ps [LHOST]
  *   jp1emu reset LHOST
  *
@@ -39,11 +40,21 @@ static const struct {
 	{ "jco_killall.cluster", emu_cmd_killall, &emu_jp1cons },
 	{ "jco_spmd_status", emu_cmd_spmd_status, &emu_jp1cons },
 	{ "jimdbstatus", emu_cmd_jimdbstatus, &emu_jp1cons },
+	{ "jevstat", emu_cmd_jevstat, &emu_jp1base },
+	{ "jajs_start.cluster", emu_cmd_start, &emu_jp1ajs2 },
+	{ "jajs_stop.cluster", emu_cmd_stop, &emu_jp1ajs2 },
+	{ "jajs_killall.cluster", emu_cmd_killall, &emu_jp1ajs2 },
+	{ "jajs_spmd_status", emu_cmd_spmd_status, &emu_jp1ajs2 },
+	{ "ajsstatus", emu_cmd_ajsstatus, &emu_jp1ajs2 },
 };
+
+#define SETUP_USAGE "usage: jp1emu setup LHOST /SHARED_DIR [--imdb] " \
+	"[--ajs-services \"NAME...\"]\n"
+
 
 static int usage(void)
 {
-	fputs("usage: jp1emu setup LHOST SHARED_DIR [--imdb]\n"
+	fputs(SETUP_USAGE
 	      "       jp1emu ps [LHOST]\n"
 	      "       jp1emu reset LHOST\n"
 	      "or run it under a JP1 command name (see README)\n", stderr);
@@ -83,20 +94,81 @@ static bool setup_imdb(const struct emu_ctx *ctx, const char *lhost, bool on)
 	return emu_mkdirs(dir) && emu_touch(marker);
 }
 
+/* Writes ajs/LHOST (write + rename), or removes it for the default. */
+static bool setup_services(const struct emu_ctx *ctx, const char *lhost,
+			   const struct emu_services *sv)
+{
+	char path[EMU_PATH_MAX], tmp[EMU_PATH_MAX], dir[EMU_PATH_MAX];
+	char text[EMU_SVC_LIST_MAX];
+	size_t len = 0, i;
+	bool ok;
+	int fd;
+
+	if (!emu_services_path(ctx, lhost, path, sizeof(path)) ||
+	    !emu_path(dir, sizeof(dir), "%s/ajs", ctx->root) ||
+	    !emu_path(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()))
+		return false;
+	if (sv->n == 0) {
+		emu_unlink(path);
+		return true;
+	}
+	for (i = 0; i < sv->n; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s\n",
+					sv->name[i]);
+	if (!emu_mkdirs(dir))
+		return false;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return false;
+	ok = write(fd, text, len) == (ssize_t)len;
+	ok = close(fd) == 0 && ok;
+	if (ok && rename(tmp, path) == 0)
+		return true;
+	emu_unlink(tmp);
+	return false;
+}
+
+/* LHOST SHARED_DIR, then each option at most once, in any order. */
+static bool setup_args(const struct emu_ctx *ctx, bool *imdb,
+		       struct emu_services *sv)
+{
+	bool ajs = false;
+	int i;
+
+	*imdb = false;
+	sv->n = 0;
+	if (ctx->argc < 3 || !emu_lhost_valid(ctx->argv[1]) ||
+	    ctx->argv[2][0] != '/')
+		return false;
+	for (i = 3; i < ctx->argc; i++) {
+		if (strcmp(ctx->argv[i], "--imdb") == 0 && !*imdb) {
+			*imdb = true;
+		} else if (strcmp(ctx->argv[i], "--ajs-services") == 0 &&
+			   !ajs && i + 1 < ctx->argc) {
+			ajs = true;
+			if (!emu_services_parse(ctx->argv[++i], sv))
+				return false;
+		} else {
+			return false;
+		}
+	}
+	return true;
+}
+
 static int admin_setup(const struct emu_ctx *ctx)
 {
-	bool args_ok = ctx->argc == 3 || (ctx->argc == 4 &&
-					  strcmp(ctx->argv[3], "--imdb") == 0);
-	const char *lhost = args_ok ? ctx->argv[1] : NULL;
-	const char *shared = args_ok ? ctx->argv[2] : "";
-	bool imdb = ctx->argc == 4;
+	struct emu_services sv;
+	const char *lhost;
+	bool imdb;
 
-	if (!emu_lhost_valid(lhost) || shared[0] != '/') {
-		fputs("usage: jp1emu setup LHOST /SHARED_DIR [--imdb]\n",
-		      stderr);
+	if (!setup_args(ctx, &imdb, &sv)) {
+		fputs(SETUP_USAGE, stderr);
 		return emu_finish(ctx, 1, "argument error");
 	}
-	if (!setup_link(ctx, lhost, shared) || !setup_imdb(ctx, lhost, imdb)) {
+	lhost = ctx->argv[1];
+	if (!setup_link(ctx, lhost, ctx->argv[2]) ||
+	    !setup_imdb(ctx, lhost, imdb) ||
+	    !setup_services(ctx, lhost, &sv)) {
 		perror("jp1emu setup");
 		return emu_finish(ctx, 1, "cannot write the setup");
 	}
@@ -104,16 +176,17 @@ static int admin_setup(const struct emu_ctx *ctx)
 }
 
 static void ps_print(pid_t pid, const char *name, const char *lhost,
-		     void *arg)
+		     const char *svc, void *arg)
 {
 	const char *want = arg;
 
 	if (want == NULL || strcmp(want, lhost) == 0)
-		printf("%d %s %s\n", (int)pid, name, lhost);
+		printf("%d %s %s%s%s\n", (int)pid, name, lhost,
+		       svc != NULL ? " " : "", svc != NULL ? svc : "");
 }
 
-/* Lists live emulated processes as "pid name lhost"; exempt from the log
- * because tests call it in loops. */
+/* Lists live emulated processes as "pid name lhost [service]"; exempt from
+ * the log because tests call it in loops. */
 static int admin_ps(const struct emu_ctx *ctx)
 {
 	const char *lhost = ctx->argc == 2 ? ctx->argv[1] : NULL;
@@ -145,14 +218,16 @@ static void reset_injections(const struct emu_ctx *ctx, const char *lhost)
 /* Leaves the node as after `setup`: no process, no run state, no fault. */
 static int admin_reset(const struct emu_ctx *ctx)
 {
-	const struct emu_product *prods[] = { &emu_jp1cons, &emu_jp1base };
+	const struct emu_product *prods[] = {
+		&emu_jp1ajs2, &emu_jp1cons, &emu_jp1base
+	};
 	char dir[EMU_PATH_MAX];
 	size_t i;
 
 	if (ctx->argc != 2 || !emu_lhost_valid(ctx->argv[1]))
 		return usage();
 	reset_injections(ctx, ctx->argv[1]);
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < sizeof(prods) / sizeof(prods[0]); i++) {
 		emu_killall(ctx, prods[i], ctx->argv[1]);
 		if (emu_state_dir(ctx, prods[i], ctx->argv[1], dir,
 				  sizeof(dir))) {

@@ -1,16 +1,19 @@
 /*
- * jp1emu.h - shared declarations of the JP1/Base and JP1/IM - Manager emulator
+ * jp1emu.h - shared declarations of the JP1/Base, JP1/IM - Manager and
+ * JP1/AJS3 - Manager emulator
  *
  * One binary, many names: main() dispatches on basename(argv[0]).
  *
  *   jp1emu.c      main, dispatch, the admin helper (setup, ps, reset)
  *   emu_env.c     environment knobs, paths, files, clocks and the event log
  *   emu_inject.c  fault injection (code sequences, flag files)
- *   emu_state.c   the product tables and the run state kept on the logical
+ *   emu_state.c   the product tables, the node-local setup (IM database,
+ *                 scheduler services) and the run state kept on the logical
  *                 host's shared directory (procs file, markers)
  *   emu_proc.c    /proc parsing, liveness, process scans, process creation
  *   emu_cmds.c    the JP1 cluster commands (start, stop, killall, status)
- *   emu_daemon.c  the product processes (jbs_spmd, jco_spmd, their children)
+ *   emu_daemon.c  the product processes (jbs_spmd, jco_spmd, jajs_spmd and
+ *                 their children)
  *
  * Nothing is allocated on the heap and nothing beyond libc is linked: the
  * status command is the cost floor of a benchmark and must cost no more
@@ -33,7 +36,10 @@
 #define EMU_PATH_MAX 4096
 #define EMU_NAME_MAX 16		/* a comm: 15 characters and a NUL */
 #define EMU_LHOST_MAX 255
-#define EMU_MAX_PROCS 16	/* largest product: 1 parent + 9 children */
+#define EMU_SVC_MAX 30		/* a scheduler service name: 1 to 30 bytes */
+#define EMU_MAX_SERVICES 20	/* scheduler services per logical host */
+#define EMU_SVC_LIST_MAX 1024	/* a list of them, as text */
+#define EMU_MAX_PROCS 32	/* largest: jajs_spmd + 4 + 20 jajs_schd */
 #define EMU_CONTINUE (-1)	/* "no injection decided the outcome" */
 
 #define EMU_PRINTF(f, a) __attribute__((format(printf, f, a)))
@@ -56,6 +62,7 @@ long emu_scaled_ms(const struct emu_ctx *ctx, long ms);
 /* Formats a path into buf; false (and buf empty) if it would not fit. */
 bool emu_path(char *buf, size_t size, const char *fmt, ...) EMU_PRINTF(3, 4);
 bool emu_lhost_valid(const char *lhost);
+bool emu_service_valid(const char *service);
 bool emu_parse_long(const char *s, long min, long max, long *out);
 bool emu_mkdirs(const char *path);
 bool emu_exists(const char *path);
@@ -85,6 +92,10 @@ bool emu_inject_flag(const struct emu_ctx *ctx, const char *lhost,
 		     const char *key, const char *flag);
 bool emu_inject_dir(const struct emu_ctx *ctx, const char *lhost,
 		    char *buf, size_t size);
+/* The number in inject/LHOST/<flag>: 1 (in *out), 0 if the file is absent,
+ * -1 if it does not hold one number in [min, max]. */
+int emu_inject_number(const struct emu_ctx *ctx, const char *lhost,
+		      const char *flag, long min, long max, long *out);
 
 /* ---- emu_state.c -------------------------------------------------- */
 
@@ -93,14 +104,20 @@ struct emu_product {
 	const char *const *spmd;	/* parent first, then its children */
 	const char *const *db;		/* control, then core; NULL if none */
 	const struct emu_product *needs; /* must run before our children */
+	const char *svc;		/* one per scheduler service, or NULL; */
+	const char *svc_after;		/* ... spawned after this child */
+	size_t lhost_max;		/* longest logical host name */
+	const char *status_opts;	/* option letters of *_spmd_status */
 };
 
 extern const struct emu_product emu_jp1base;
 extern const struct emu_product emu_jp1cons;
+extern const struct emu_product emu_jp1ajs2;
 
 /* One recorded process: pid reuse is caught by comm and start time. */
 struct emu_proc {
 	char name[EMU_NAME_MAX];
+	char svc[EMU_SVC_MAX + 1];	/* its scheduler service, or "" */
 	pid_t pid;
 	unsigned long long start;	/* /proc/PID/stat field 22 */
 };
@@ -110,8 +127,18 @@ struct emu_procs {
 	struct emu_proc p[EMU_MAX_PROCS];
 };
 
+/* The scheduler services of a logical host on this node. */
+struct emu_services {
+	size_t n;
+	char name[EMU_MAX_SERVICES][EMU_SVC_MAX + 1];
+};
+
 const struct emu_product *emu_product_of(const char *name);
 bool emu_product_owns(const struct emu_product *prod, const char *name);
+bool emu_is_svc(const struct emu_product *prod, const char *name);
+/* Logical host names a product's commands accept (1 to lhost_max bytes). */
+bool emu_product_lhost_valid(const struct emu_product *prod,
+			     const char *lhost);
 bool emu_is_db_control(const struct emu_product *prod, const char *name);
 bool emu_host_link(const struct emu_ctx *ctx, const char *lhost,
 		   char *buf, size_t size);
@@ -119,14 +146,26 @@ bool emu_host_known(const struct emu_ctx *ctx, const char *lhost);
 bool emu_shared_present(const struct emu_ctx *ctx, const char *lhost);
 bool emu_imdb_marker(const struct emu_ctx *ctx, const char *lhost,
 		     char *buf, size_t size);
+bool emu_services_path(const struct emu_ctx *ctx, const char *lhost,
+		       char *buf, size_t size);
+/* Parses a whitespace-separated list: 1 to EMU_MAX_SERVICES valid names,
+ * none twice; false if the list is not one. */
+bool emu_services_parse(const char *text, struct emu_services *sv);
+/* What setup recorded for lhost; AJSROOT1 alone when it recorded none. */
+void emu_services_load(const struct emu_ctx *ctx, const char *lhost,
+		       struct emu_services *sv);
+bool emu_services_has(const struct emu_services *sv, const char *name);
 bool emu_state_dir(const struct emu_ctx *ctx, const struct emu_product *prod,
 		   const char *lhost, char *buf, size_t size);
 void emu_procs_load(const char *dir, struct emu_procs *ps);
 bool emu_procs_save(const char *dir, const struct emu_procs *ps);
-bool emu_procs_add(struct emu_procs *ps, const char *name, pid_t pid,
-		   unsigned long long start);
+/* svc: the scheduler service of the process, or NULL. */
+bool emu_procs_add(struct emu_procs *ps, const char *name, const char *svc,
+		   pid_t pid, unsigned long long start);
 const struct emu_proc *emu_procs_find(const struct emu_procs *ps,
 				      const char *name);
+const struct emu_proc *emu_procs_find_svc(const struct emu_procs *ps,
+					  const char *name, const char *svc);
 bool emu_proc_alive(const struct emu_proc *p);
 bool emu_procs_any_alive(const struct emu_procs *ps);
 /* How many of names[] (NULL-terminated) are recorded and alive. */
@@ -137,7 +176,8 @@ void emu_marker_set(const char *dir, const char *marker);
 void emu_marker_clear(const char *dir, const char *marker);
 /* Removes the run state (procs, ready, stopping); keeps db-active. */
 void emu_state_clear(const char *dir);
-/* The *_spmd_status answer from recorded processes: 0, 4 or 8. */
+/* The *_spmd_status answer from recorded processes: 0, 4 or 8. It
+ * judges prod->spmd only: never the scheduler services (prod->svc). */
 int emu_spmd_rc(const struct emu_procs *ps, const struct emu_product *prod);
 bool emu_product_running(const struct emu_ctx *ctx,
 			 const struct emu_product *prod, const char *lhost);
@@ -154,15 +194,18 @@ bool emu_pstat_read(pid_t pid, struct emu_pstat *st);
 bool emu_pid_alive(pid_t pid, const char *name, unsigned long long start);
 
 /* Called for each live process whose argv is exactly {NAME, -h, LHOST}
- * with NAME a process name of either product, started under the emulator
- * root `root` and in our pid namespace: one emulated node's processes. */
+ * with NAME a process name of a product, or {NAME, -h, LHOST, -F, SVC}
+ * with NAME a product's scheduler service process (svc NULL otherwise),
+ * started under the emulator root `root` and in our pid namespace: one
+ * emulated node's processes. */
 typedef void emu_scan_fn(pid_t pid, const char *name, const char *lhost,
-			 void *arg);
+			 const char *svc, void *arg);
 void emu_scan(const char *root, emu_scan_fn *fn, void *arg);
 
-/* Forks and re-executes ourselves as {name, -h, lhost}; returns the pid
- * once the child shows `name` in /proc (start time in *start), or -1. */
-pid_t emu_spawn(const char *name, const char *lhost,
+/* Forks and re-executes ourselves as {name, -h, lhost} (with -F svc if svc
+ * is not NULL); returns the pid once the child shows `name` in /proc
+ * (start time in *start), or -1. */
+pid_t emu_spawn(const char *name, const char *lhost, const char *svc,
 		unsigned long long *start);
 /* Starts {name, -h, lhost} as a detached daemon (double fork, setsid). */
 bool emu_spawn_daemon(const char *name, const char *lhost);
@@ -178,13 +221,17 @@ int emu_cmd_spmd_status(const struct emu_ctx *ctx,
 			const struct emu_product *prod);
 int emu_cmd_jimdbstatus(const struct emu_ctx *ctx,
 			const struct emu_product *prod);
+int emu_cmd_ajsstatus(const struct emu_ctx *ctx,
+		      const struct emu_product *prod);
+int emu_cmd_jevstat(const struct emu_ctx *ctx,
+		    const struct emu_product *prod);
 /* SIGKILLs every process of prod for lhost and clears its run state. */
 void emu_killall(const struct emu_ctx *ctx, const struct emu_product *prod,
 		 const char *lhost);
 
 /* ---- emu_daemon.c ------------------------------------------------- */
 
-/* Entry point of a product process ({name, -h, lhost}). */
+/* Entry point of a product process ({name, -h, lhost [-F service]}). */
 int emu_process_main(const struct emu_ctx *ctx,
 		     const struct emu_product *prod);
 

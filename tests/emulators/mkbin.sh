@@ -16,11 +16,13 @@ dir=$1
 target=$2
 
 commands="jbs_start.cluster jbs_stop.cluster jbs_killall.cluster
-jbs_spmd_status jco_start.cluster jco_stop.cluster jco_killall.cluster
-jco_spmd_status jimdbstatus jp1emu"
+jbs_spmd_status jevstat jco_start.cluster jco_stop.cluster jco_killall.cluster
+jco_spmd_status jimdbstatus jajs_start.cluster jajs_stop.cluster
+jajs_killall.cluster jajs_spmd_status ajsstatus jp1emu"
 processes="jbs_spmd jbsroute jcocmd jbsplugind jbshcd jbssrvmgr jbscomd
 jevservice jco_spmd evflow jcamain evtcon evgen jcsmain jcfmain
-pdprcd pdrdmd pdsds"
+pdprcd pdrdmd pdsds jajs_spmd jajs_dbmd jajs_hstd jajs_schd jajs_agtd
+ajsqlagtd"
 
 mkdir -p "$dir"
 # Resolve the target as the links will: relative to DIR.
