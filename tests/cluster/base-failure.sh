@@ -14,7 +14,7 @@
 #     ready before JP1/IM's daemon started.
 # Round 1 kills the parent jbs_spmd: its children are orphaned, jbs_stop.cluster has
 # no parent to stop, and only the forced termination after it can clean them up (none
-# of the old processes may survive). Round 2 kills one child (jevservice) under a live
+# of the old processes may survive). Round 2 kills one child (jbscomd) under a live
 # parent. Disk and IP call ids never change, the only failed action is JP1/Base's
 # monitor, and its fail count goes 1, 2 (below migration-threshold 3: no failover).
 . "$(dirname "$0")/scenario.sh"
@@ -40,11 +40,11 @@ scenario_up 3
 home=$active
 
 # What JP1/Base's processes are, as the emulator names them: the parent and its children.
-like "$(lab_emu_ps "$home" "$LH" | awk '{printf "%s ", $2}')" "^jbs_spmd .*jevservice .*jco_spmd .*jcamain" \
-    "$home runs JP1/Base (jbs_spmd ... jevservice) and then JP1/IM (jco_spmd ... jcamain)"
+like "$(lab_emu_ps "$home" "$LH" | awk '{printf "%s ", $2}')" "^jbs_spmd .*jbscomd .*jco_spmd .*jcamain" \
+    "$home runs JP1/Base (jbs_spmd ... jbscomd) and then JP1/IM (jco_spmd ... jcamain)"
 
 n=0
-for victim in jbs_spmd jevservice; do
+for victim in jbs_spmd jbscomd; do
     n=$((n + 1))
     storage=$(member_calls "$home" "${STORAGE[@]}")
     old_base=$(lab_last_op "$BASE" "$home" | cut -d' ' -f4)

@@ -33,8 +33,15 @@
 #include <unistd.h>
 
 static const char *const base_spmd[] = {
+	"jbs_spmd", "jbsroute", "jevservice", "jcocmd", "jbsplugind",
+	"jbshcd", "jbssrvmgr", "jbscomd", NULL
+};
+
+/* What jbs_spmd_status judges: every JP1/Base process but the event service
+ * (BASE0315), which jevstat checks. */
+static const char *const base_judged[] = {
 	"jbs_spmd", "jbsroute", "jcocmd", "jbsplugind", "jbshcd",
-	"jbssrvmgr", "jbscomd", "jevservice", NULL
+	"jbssrvmgr", "jbscomd", NULL
 };
 
 static const char *const cons_spmd[] = {
@@ -52,7 +59,7 @@ static const char *const ajs_spmd[] = {
 };
 
 const struct emu_product emu_jp1base = {
-	.key = "jp1base", .spmd = base_spmd,
+	.key = "jp1base", .spmd = base_spmd, .judged = base_judged,
 	.lhost_max = EMU_LHOST_MAX, .status_opts = "ht",
 };
 /* JP1/IM - Manager works on top of JP1/Base of the same logical host. */
@@ -384,7 +391,9 @@ void emu_state_clear(const char *dir)
  * cannot see a scheduler service that ended abnormally (PRODUCTS.md). */
 int emu_spmd_rc(const struct emu_procs *ps, const struct emu_product *prod)
 {
-	size_t total, alive = emu_count_alive(ps, prod->spmd, &total);
+	const char *const *judged = prod->judged != NULL ? prod->judged
+							  : prod->spmd;
+	size_t total, alive = emu_count_alive(ps, judged, &total);
 
 	if (alive == total)
 		return 0;

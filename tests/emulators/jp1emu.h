@@ -102,6 +102,7 @@ int emu_inject_number(const struct emu_ctx *ctx, const char *lhost,
 struct emu_product {
 	const char *key;		/* state subdirectory, flag prefix */
 	const char *const *spmd;	/* parent first, then its children */
+	const char *const *judged;	/* what *_spmd_status sees; NULL: spmd */
 	const char *const *db;		/* control, then core; NULL if none */
 	const struct emu_product *needs; /* must run before our children */
 	const char *svc;		/* one per scheduler service, or NULL; */
