@@ -190,6 +190,42 @@ agent jp1base stop OCF_RESKEY_logical_host=lhB OCF_RESKEY_shared_dir="$world/shd
 is "$(emu_pids lhA | wc -l | tr -d ' ')" 8 "stopping lhB leaves lhA's processes alone"
 agent jp1base stop
 
+# ---- the optional event service check (jevstat) -----------------------------------------
+EV=(OCF_RESKEY_use_event_service=true OCF_RESKEY_event_status_cmd="$EMUBIN/jevstat")
+agent jp1base validate-all "${EV[@]}" OCF_RESKEY_event_status_cmd=/nonexistent/jevstat
+is "$rc" 5 "use_event_service with a missing jevstat: OCF_ERR_INSTALLED"
+agent jp1base validate-all OCF_RESKEY_event_status_cmd=/nonexistent/jevstat
+is "$rc" 0 "... and no matter while the check is off (the default)"
+agent jp1base start "${EV[@]}"
+is "$rc" 0 "start with the event service check"
+like "$(grep ' jevstat ' "$JP1EMU_ROOT/log" | tail -1)" "jevstat lhA -t 5 " \
+    "... jevstat ran as jevstat LOGICAL_HOST -t SEC"
+agent jp1base monitor "$MON" "${EV[@]}"
+is "$rc" 0 "monitor with the event service check: running"
+emu_kill lhA jevservice
+agent jp1base monitor "$MON" "${EV[@]}"
+is "$rc" 1 "the event service killed: the check sees it"
+like "$(reason)" "jevstat returned 8" "... the reason names jevstat and its code"
+agent jp1base monitor "$MON"
+is "$rc" 0 "... which jbs_spmd_status alone does not (it leaves the event service out)"
+agent jp1base stop "${EV[@]}"
+agent jp1base start "${EV[@]}"
+for pair in 0:0 1:1 4:1 8:1 42:1; do
+    code=${pair%%:*} want=${pair##*:}
+    inject lhA jevstat "$code" "$code" "$code"
+    agent jp1base monitor "$MON" "${EV[@]}"
+    is "$rc" "$want" "jevstat $code in a monitor: OCF $want"
+done
+inject lhA jevstat 12 12 0
+agent jp1base monitor "$MON" "${EV[@]}"
+is "$rc" 0 "jevstat 12 twice, then 0: retried with the status retries, running"
+inject lhA jevstat 12 12 12
+agent jp1base monitor "$MON" "${EV[@]}"
+is "$rc" 1 "jevstat 12 beyond the budget: failure"
+clear_injections lhA
+agent jp1base stop "${EV[@]}"
+is "$rc" 0 "stop with the event service check"
+
 # ---- by hand ---------------------------------------------------------------------------
 out=$("$AGENTS/jp1base" monitor --logical-host lhA --shared-dir "$shd" \
     --status-cmd "$EMUBIN/jbs_spmd_status" --verbose 2>&1)
