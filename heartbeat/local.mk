@@ -2,3 +2,6 @@
 # OCF schema, ocf-tester and crm_resource.
 TESTS += heartbeat/conformance.sh
 dist_check_SCRIPTS += heartbeat/conformance.sh
+# What admins see of the agents through pcs and crmsh, and the README's pcs lines.
+TESTS += heartbeat/admin-tools.sh
+dist_check_SCRIPTS += heartbeat/admin-tools.sh
