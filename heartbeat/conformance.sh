@@ -14,6 +14,9 @@ params_jp1base=(logical_host=lhC shared_dir="$world/shdsk/lhC" start_cmd="$E/jbs
 params_jp1im=(logical_host=lhC shared_dir="$world/shdsk/lhC" start_cmd="$E/jco_start.cluster"
     stop_cmd="$E/jco_stop.cluster" kill_cmd="$E/jco_killall.cluster" status_cmd="$E/jco_spmd_status"
     base_status_cmd="$E/jbs_spmd_status" use_imdb=true dbstatus_cmd="$E/jimdbstatus")
+params_ajs3=(logical_host=lhC shared_dir="$world/shdsk/lhC" start_cmd="$E/jajs_start.cluster"
+    stop_cmd="$E/jajs_stop.cluster" kill_cmd="$E/jajs_killall.cluster" status_cmd="$E/jajs_spmd_status"
+    base_status_cmd="$E/jbs_spmd_status" scheduler_status_cmd="$E/ajsstatus")
 "$EMU" setup lhC "$world/shdsk/lhC" --imdb >/dev/null
 
 # A provider of our own under the real OCF root, for crm_resource; removed at exit.
@@ -85,4 +88,6 @@ check_agent jp1base "${params_jp1base[@]}"
 # JP1/IM - Manager starts only where JP1/Base of its logical host runs.
 "$E/jbs_start.cluster" lhC
 check_agent jp1im "${params_jp1im[@]}"
+# JP1/AJS3 - Manager too.
+check_agent ajs3 "${params_ajs3[@]}"
 finish
