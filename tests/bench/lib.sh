@@ -2,12 +2,14 @@
 #
 # A benchmark runs the same action four ways, side by side in one run:
 #   floor   the vendor status command(s) alone: no agent can cost less
-#   lhost   the lhost agent (heartbeat/jp1base, heartbeat/jp1im)
+#   lhost   the lhost agent (heartbeat/jp1base, heartbeat/jp1im, heartbeat/ajs3)
 #   dash    the baseline shell agent (baseline/jp1) under /bin/sh, i.e. dash
 #   bash    the same baseline under bash
 # against the JP1 emulator (tests/emulators), in a world of its own under /tmp.
 #
-# Products: base (JP1/Base), im (JP1/IM - Manager), imdb (JP1/IM with its database).
+# Products: base (JP1/Base), im (JP1/IM - Manager), imdb (JP1/IM with its database),
+# ajs3 (JP1/AJS3 - Manager, its default scheduler service AJSROOT1).
+bench_products=(base im imdb ajs3)
 
 bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 baseline="$bench_dir/baseline/jp1"
@@ -44,10 +46,12 @@ bench_host() {
     bench_hosts+=("$1")
 }
 
-# bench_start_product HOST base|im: started by its cluster command, as an admin would.
+# bench_start_product HOST base|im|ajs3: started by its cluster command, as an admin
+# would (im and ajs3 after base: they wait for JP1/Base of the same logical host).
 bench_start_product() {
     case $2 in
     base) "$E/jbs_start.cluster" "$1" ;;
+    ajs3) "$E/jajs_start.cluster" "$1" ;;
     *) "$E/jco_start.cluster" "$1" ;;
     esac
 }
@@ -60,8 +64,11 @@ bench_running() {
 # bench_agent_env HOST PRODUCT: the OCF environment of one resource, the same for the
 # lhost agent and the baseline (they take the same parameters).
 bench_agent_env() {
-    local host=$1 product=$2 cmd=jbs
-    [ "$product" = base ] || cmd=jco
+    local host=$1 product=$2 cmd=jco
+    case $product in
+    base) cmd=jbs ;;
+    ajs3) cmd=jajs ;;
+    esac
     printf '%s\n' OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE="$host-$product" \
         OCF_RESKEY_CRM_meta_interval=10000 OCF_RESKEY_CRM_meta_timeout=20000 \
         OCF_RESKEY_logical_host="$host" OCF_RESKEY_shared_dir="$world/shd/$host" \
@@ -73,20 +80,28 @@ bench_agent_env() {
     if [ "$product" = imdb ]; then
         echo OCF_RESKEY_use_imdb=true OCF_RESKEY_dbstatus_cmd="$E/jimdbstatus"
     fi
+    if [ "$product" = ajs3 ]; then
+        echo OCF_RESKEY_scheduler_status_cmd="$E/ajsstatus" OCF_RESKEY_scheduler_services=AJSROOT1
+    fi
 }
 
 # bench_command KIND HOST PRODUCT ACTION: sets the array `command` to the argv that
 # runs ACTION the KIND way (env first, so no shell of ours is in the way). The floor
-# of a monitor is the status command; imdb's floor is two commands, see bench_floor2.
+# of a monitor is the status command; imdb's and ajs3's floors are two commands, see
+# bench_floor2.
 bench_command() {
     local kind=$1 host=$2 product=$3 action=$4 agent=jp1im
-    [ "$product" = base ] && agent=jp1base
+    case $product in
+    base) agent=jp1base ;;
+    ajs3) agent=ajs3 ;;
+    esac
     # shellcheck disable=SC2207 # the values hold no blanks: paths under $world
     local env=($(bench_agent_env "$host" "$product"))
     case $kind in
     floor)
         case $product in
         base) command=("$E/jbs_spmd_status" -h "$host" -t 5) ;;
+        ajs3) command=("$E/jajs_spmd_status" -h "$host" -t 5) ;;
         *) command=("$E/jco_spmd_status" -h "$host" -t 5) ;;
         esac
         ;;
@@ -96,10 +111,17 @@ bench_command() {
     esac
 }
 
-# bench_floor2 HOST PRODUCT: the second status command in a monitor's floor, if any.
+# bench_floor2 HOST PRODUCT: the second status command in a monitor's floor, if any:
+# sets the array `command` to its argv (empty: none) and `command_env` to the
+# NAME=VALUE words it needs in its environment, to be exported by the caller (not run
+# through env, whose own exec would count in the floor). ajs3's is the check of the
+# default scheduler service, with JP1_HOSTNAME as the agent gives it.
 bench_floor2() {
-    [ "$2" = imdb ] && echo "$E/jimdbstatus -h $1"
-    return 0
+    command=() command_env=()
+    case $2 in
+    imdb) command=("$E/jimdbstatus" -h "$1") ;;
+    ajs3) command=("$E/ajsstatus" -F AJSROOT1) command_env=(JP1_HOSTNAME="$1") ;;
+    esac
 }
 
 # median: the median of the numbers on stdin, one per line.
