@@ -13,7 +13,7 @@
 # section 1, the OCF 1.1 spec and DESIGN.md.
 . "$(dirname "$0")/lib.sh"
 
-emu_world lhFb lhFi
+emu_world lhFb lhFi lhFj
 "$EMU" setup lhFi "$world/shdsk/lhFi" --imdb >/dev/null
 marker="faults-$$-$RANDOM" # in every agent's environment, so in its children's
 bin="$world/bin"
@@ -29,7 +29,7 @@ agent_env=("${base_env[@]}")
 agent_prefix=(timeout -k 2 60) # a hang of the agent itself fails, and ends
 MON=OCF_RESKEY_CRM_meta_interval=30000
 PROBE=OCF_RESKEY_CRM_meta_interval=0
-statefile="$HA_RSCTMP/lhost-jp1base-rsc_jp1base.state" # lib/state.c: lhost-AGENT-RESOURCE.state
+statefile="$HA_RSCTMP/lhost-jp1base-rsc_jp1base.state" # lib/runtime/state.c: lhost-AGENT-RESOURCE.state
 
 # Processes the agents started that are not the product's own daemons: status,
 # start, stop or kill commands still alive, and whatever those left.
@@ -158,11 +158,14 @@ echo "# $SECONDS s into the file"
 # retries, so that each monitor consumes exactly one). Expected, PRODUCTS.md section 1:
 # jbs/jco_spmd_status 0 running, 8 stopped, 1 (shared directory here), 4, 12 (out of
 # retries) and every undocumented code a failure; jimdbstatus 0 running, 20 this
-# node's installation (OCF_ERR_INSTALLED; "not running" in a probe), the rest failures.
+# node's installation (OCF_ERR_INSTALLED; in a probe a failure, since JP1/IM runs
+# here), the rest failures; JP1/AJS3's scheduler check 0 running, any other code a
+# failure (out of retries).
 spmd_expect() { case $1 in 0) echo 0 ;; 8) echo 7 ;; *) echo 1 ;; esac; }
 jimdb_expect() { # jimdb_expect CODE PROBE
-    case $1 in 0) echo 0 ;; 20) [ "$2" = yes ] && echo 7 || echo 5 ;; *) echo 1 ;; esac
+    case $1 in 0) echo 0 ;; 20) [ "$2" = yes ] && echo 1 || echo 5 ;; *) echo 1 ;; esac
 }
+scheduler_expect() { case $1 in 0) echo 0 ;; *) echo 1 ;; esac; }
 # sweep AGENT LOGICAL_HOST COMMAND EXPECT-FUNCTION VAR=value...
 sweep() {
     local name=$1 lh=$2 cmd=$3 expect=$4 ctx probe code want bad slow runs
@@ -206,7 +209,22 @@ sweep jp1im lhFi jco_spmd_status spmd_expect "${im_env[@]}"
 sweep jp1im lhFi jimdbstatus jimdb_expect "${im_env[@]}"
 agent jp1im stop "${im_env[@]}"
 "$EMU" reset lhFi >/dev/null
-no_strays "after 1536 monitors, no status command is left"
+
+ajs_env=(
+    OCF_RESKEY_logical_host=lhFj OCF_RESKEY_shared_dir="$world/shdsk/lhFj"
+    OCF_RESKEY_start_cmd="$EMUBIN/jajs_start.cluster" OCF_RESKEY_stop_cmd="$EMUBIN/jajs_stop.cluster"
+    OCF_RESKEY_kill_cmd="$EMUBIN/jajs_killall.cluster" OCF_RESKEY_status_cmd="$EMUBIN/jajs_spmd_status"
+    OCF_RESKEY_base_status_cmd="$EMUBIN/jbs_spmd_status" OCF_RESKEY_scheduler_status_cmd="$EMUBIN/ajsstatus"
+    OCF_RESKEY_status_retries=0
+)
+"$EMUBIN/jbs_start.cluster" lhFj >/dev/null
+agent ajs3 start "${ajs_env[@]}"
+is "$rc" 0 "ajs3 start (JP1/Base of lhFj runs)"
+sweep ajs3 lhFj jajs_spmd_status spmd_expect "${ajs_env[@]}"
+sweep ajs3 lhFj ajsstatus scheduler_expect "${ajs_env[@]}"
+agent ajs3 stop "${ajs_env[@]}"
+"$EMU" reset lhFj >/dev/null
+no_strays "after 2560 monitors, no status command is left"
 
 # The cluster commands' own codes prove nothing (PRODUCTS.md): only the start
 # command's 1 (argument error) is an answer. Commands that do their job and then
@@ -443,7 +461,7 @@ no_strays "... and nothing of the concurrent agents is left"
 
 echo "# $SECONDS s into the file"
 # ---- the wall clock jumps ---------------------------------------------------------------
-# Every deadline is on the monotonic clock (lib/deadline.c): proven from outside by
+# Every deadline is on the monotonic clock (lib/runtime/deadline.c): proven from outside by
 # preloading tests/agents/clockjump.so, which makes the wall clock jump a day
 # forward, then backward, 300 ms into the run. A wait measured on the wall clock
 # would end at once (forward) or never (backward, until `timeout`); on the monotonic

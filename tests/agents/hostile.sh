@@ -21,7 +21,7 @@
 . "$(dirname "$0")/lib.sh"
 
 JP1EMU_TIME_SCALE=0.005 # start-up 15 ms, stop 5 ms: hundreds of starts and stops
-emu_world lhHb lhHi
+emu_world lhHb lhHi lhHj
 "$EMU" setup lhHi "$world/shdsk/lhHi" --imdb >/dev/null
 timeout_ms=${HOSTILE_TIMEOUT_MS:-20000}
 bound_s=$((timeout_ms / 1000 + 5)) # the action deadline, and time for the emulator
@@ -262,6 +262,9 @@ addv "$(head -c 65536 /dev/zero | tr '\0' A)" '64 KiB'
 addv $'lh\xff\xfe\xc3' 'invalid UTF-8'
 addv '' 'empty'
 
+# Parameters whose empty value is documented to turn something off, not to mean unset.
+declare -A empty_means_off=([scheduler_status_cmd]="ajs3's scheduler-service check")
+
 # A name a recorder can have: one path component.
 file_name_ok() { [ -n "$1" ] && [ "${#1}" -le 255 ] && [[ $1 != */* ]] && [ "$1" != . ] && [ "$1" != .. ]; }
 
@@ -283,7 +286,16 @@ try() {
             ;;
         esac
     done <<<"$err"
-    if [ -z "$value" ]; then
+    if [ -z "$value" ] && [ -n "${empty_means_off[$param]:-}" ]; then
+        # Empty is a value here: it turns that check off (the agent's man page).
+        codes="$rc"
+        run start; codes+=" $rc"
+        run monitor; codes+=" $rc"
+        run stop; codes+=" $rc"
+        [ "$codes" = "0 0 0 0" ] || problems+="validate, start, monitor, stop = $codes; "
+        [ -z "$(calls_of "$world/calls" "$param")" ] || problems+="$param ran all the same; "
+        ok "$([ -z "$problems" ]; echo $?)" "$what: turns the check off (${empty_means_off[$param]}); it never runs"
+    elif [ -z "$value" ]; then
         got="$rc $(reason)"
         config "$param" --unset
         run validate-all
@@ -352,9 +364,11 @@ jp1base_world() {
     declare -gA target=(
         [start_cmd]="$EMUBIN/jbs_start.cluster" [stop_cmd]="$EMUBIN/jbs_stop.cluster"
         [kill_cmd]="$EMUBIN/jbs_killall.cluster" [status_cmd]="$EMUBIN/jbs_spmd_status"
+        [event_status_cmd]="$EMUBIN/jevstat"
     )
     declare -gA fixed=(
         [logical_host]=lhHb [shared_dir]="$world/shdsk/lhHb" [status_retry_interval]=0
+        [use_event_service]=true
     )
     reset_cmd=("$EMU" reset lhHb)
     lhost_up() { mkdir -p "$world/shdsk/$1" && "$EMU" setup "$1" "$world/shdsk/$1" >/dev/null; }
@@ -379,17 +393,37 @@ jp1im_world() {
     }
     setup_agent jp1im
 }
+# JP1/Base of the logical host runs throughout, outside the agent.
+ajs3_world() {
+    declare -gA target=(
+        [start_cmd]="$EMUBIN/jajs_start.cluster" [stop_cmd]="$EMUBIN/jajs_stop.cluster"
+        [kill_cmd]="$EMUBIN/jajs_killall.cluster" [status_cmd]="$EMUBIN/jajs_spmd_status"
+        [base_status_cmd]="$EMUBIN/jbs_spmd_status" [scheduler_status_cmd]="$EMUBIN/ajsstatus"
+    )
+    declare -gA fixed=(
+        [logical_host]=lhHj [shared_dir]="$world/shdsk/lhHj" [status_retry_interval]=0
+    )
+    reset_cmd=("$EMUBIN/jajs_killall.cluster" lhHj)
+    lhost_up() {
+        mkdir -p "$world/shdsk/$1" && "$EMU" setup "$1" "$world/shdsk/$1" >/dev/null \
+            && "$EMUBIN/jbs_start.cluster" "$1" >/dev/null
+    }
+    setup_agent ajs3
+}
 "$EMUBIN/jbs_start.cluster" lhHi >/dev/null
+"$EMUBIN/jbs_start.cluster" lhHj >/dev/null
 
 jp1base_world
 hostile_agent
 jp1im_world
 hostile_agent
+ajs3_world
+hostile_agent
 
 # ---- the same values through --options, as an admin types them ---------------------------
 # parse_option takes the word after --name as its value, whatever it looks like: the
 # answer must be the one the OCF environment gets.
-for name in jp1base jp1im; do
+for name in jp1base jp1im ajs3; do
     "${name}_world" >/dev/null
     for p in "${params[@]}"; do
         for v in --help -h --verbose '; touch CANARY'; do
