@@ -20,7 +20,7 @@ agent_prefix=(valgrind --quiet --error-exitcode=$VG_ERROR --leak-check=full
     --show-leak-kinds=definite --errors-for-leak-kinds=definite --track-origins=yes
     --log-file="$world/vg.%p")
 shd="$world/shdsk/lhV"
-"$EMU" setup lhV "$shd" --imdb >/dev/null
+"$EMU" setup lhV "$shd" --imdb --ajs-services "AJSROOT1 AJSROOT2" >/dev/null
 MON=OCF_RESKEY_CRM_meta_interval=60000
 PROBE=OCF_RESKEY_CRM_meta_interval=0
 base_params=(OCF_RESKEY_start_cmd="$EMUBIN/jbs_start.cluster" OCF_RESKEY_stop_cmd="$EMUBIN/jbs_stop.cluster"
@@ -29,6 +29,10 @@ im_params=(OCF_RESKEY_start_cmd="$EMUBIN/jco_start.cluster" OCF_RESKEY_stop_cmd=
     OCF_RESKEY_kill_cmd="$EMUBIN/jco_killall.cluster" OCF_RESKEY_status_cmd="$EMUBIN/jco_spmd_status"
     OCF_RESKEY_base_status_cmd="$EMUBIN/jbs_spmd_status" OCF_RESKEY_use_imdb=true
     OCF_RESKEY_dbstatus_cmd="$EMUBIN/jimdbstatus")
+ajs_params=(OCF_RESKEY_start_cmd="$EMUBIN/jajs_start.cluster" OCF_RESKEY_stop_cmd="$EMUBIN/jajs_stop.cluster"
+    OCF_RESKEY_kill_cmd="$EMUBIN/jajs_killall.cluster" OCF_RESKEY_status_cmd="$EMUBIN/jajs_spmd_status"
+    OCF_RESKEY_base_status_cmd="$EMUBIN/jbs_spmd_status" OCF_RESKEY_scheduler_status_cmd="$EMUBIN/ajsstatus"
+    OCF_RESKEY_scheduler_services="AJSROOT1 AJSROOT2")
 agent_env=(OCF_RESKEY_logical_host=lhV OCF_RESKEY_shared_dir="$shd" OCF_RESKEY_CRM_meta_timeout=60000
     OCF_RESKEY_status_retry_interval=0 OCF_RESKEY_dbstatus_retry_interval=0)
 
@@ -40,6 +44,7 @@ clean() {
     case $name in
     jp1base) params=("${base_params[@]}") ;;
     jp1im) params=("${im_params[@]}") ;;
+    ajs3) params=("${ajs_params[@]}") ;;
     esac
     rm -f "$world"/vg.*
     agent "$name" "$action" "${params[@]}" "$@"
@@ -54,7 +59,7 @@ vg_report() {
 }
 
 # ---- jp1base, then jp1im on top of it: a whole life, and its error paths ----------
-for name in jp1base jp1im; do
+for name in jp1base jp1im ajs3; do
     clean "$name" meta-data 0
     clean "$name" validate-all 0
     clean "$name" validate-all 6 OCF_RESKEY_logical_host=
@@ -74,6 +79,11 @@ clear_injections lhV
 inject lhV jco_stop.cluster hang
 clean jp1im stop 0 OCF_RESKEY_CRM_meta_timeout=10000 # the forced path: stop cut short, killall
 clear_injections lhV
+inject lhV ajsstatus 0 8 8 8
+clean ajs3 monitor 1 "$MON" # a scheduler service down: labels, environment, reason
+clear_injections lhV
+clean ajs3 monitor 0 "$MON" OCF_RESKEY_scheduler_status_cmd= # the check off
+clean ajs3 stop 0
 clean jp1base stop 0
 clean jp1base stop 0 # already stopped
 clean jp1base monitor 7 "$MON"
