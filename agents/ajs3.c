@@ -89,7 +89,7 @@ static const lh_code scheduler_running[] = {
     {0, "the service runs", LH_DECIDE_RUNNING, LH_DECIDE_NONE, LH_DECIDE_NONE},
 };
 static const lh_code scheduler_not_running = {
-    -1, "not running, or restarting itself [guess]", LH_DECIDE_RETRY,
+    -1, "not running, or restarting [guess]", LH_DECIDE_RETRY,
     LH_DECIDE_STOPPED, LH_DECIDE_STOPPED};
 
 static const lh_codemap scheduler_status_map = {"scheduler-service check", scheduler_running,
@@ -304,8 +304,10 @@ static const char ajs3_man_notes[] =
     "(\\fBocf:lhost:jp1im\\fR) when the logical host has one, then JP1/AJS3 \\- Manager; "
     "stopped in reverse. ajs3 refuses to start while JP1/Base of the same logical host is "
     "not running, and while the shared directory is absent. A logical host name is 1 to 63 "
-    "bytes for AJS3's cluster commands. A name this node's AJS3 does not know makes start "
-    "fail at once (OCF_ERR_INSTALLED) and stop succeed: nothing can run under it here.\n"
+    "bytes for AJS3's cluster commands. A name this node's JP1 does not know makes start "
+    "fail at once (JP1/Base's status command answers 1 for it, and the reason asks whether "
+    "the logical host is set up here) and stop succeed: jajs_stop.cluster answers an "
+    "argument error, and nothing can run under a name the product does not know.\n"
     ".SH EXAMPLE\n.nf\n"
     "pcs resource create lhA\\-ajs ocf:lhost:ajs3 logical_host=lhA shared_dir=/shdsk/lhA "
     "scheduler_services=\"AJSROOT1 AJSROOT2\" \\-\\-group lhA\n"
