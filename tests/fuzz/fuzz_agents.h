@@ -3,20 +3,28 @@
  * Each agent file is compiled in whole, its main() renamed, so that a target sees
  * the very parameter, action and code-map tables the agents run with (they are
  * static there), not copies that could drift. Link with agents/jp1.c (the run
- * script's archive holds it).
+ * script's archive holds it). Each file's FIELD macro is its own: undefined after it.
  */
 #ifndef LHOST_FUZZ_AGENTS_H
 #define LHOST_FUZZ_AGENTS_H
 
 int fz_jp1base_main(int argc, char **argv);
 int fz_jp1im_main(int argc, char **argv);
+int fz_ajs3_main(int argc, char **argv);
 
 #define main fz_jp1base_main
 #include "../../agents/jp1base.c"
 #undef main
+#undef FIELD
 
 #define main fz_jp1im_main
 #include "../../agents/jp1im.c"
 #undef main
+#undef FIELD
+
+#define main fz_ajs3_main
+#include "../../agents/ajs3.c"
+#undef main
+#undef FIELD
 
 #endif

@@ -1,6 +1,6 @@
 /* fuzz_cmdline.c - an agent's command line and OCF environment (lib/runtime/agent.c).
  *
- * Feeds lh_agent_main() of the real jp1base or jp1im descriptor an argv from the
+ * Feeds lh_agent_main() of the real jp1base, jp1im or ajs3 descriptor an argv from the
  * input: NUL-separated arguments, each its own allocation (so that a read past one
  * is caught); an argument "OCF_NAME=value" goes to the environment instead (the
  * operation's timeout and interval, OCF_CHECK_LEVEL, parameters). The first byte
@@ -27,7 +27,7 @@
 
 #define MAX_ARGS 16
 
-static const lh_agent *const agents[] = {&jp1base_agent, &jp1im_agent};
+static const lh_agent *const agents[] = {&jp1base_agent, &jp1im_agent, &ajs3_agent};
 
 static int captured = -1; /* a memfd: the agent's stderr */
 

@@ -1,12 +1,13 @@
 /* fuzz_params.c - OCF parameter parsing and validation (lib/runtime/params.c).
  *
- * Feeds lh_params_parse() the real parameter tables of jp1base and jp1im, and a
+ * Feeds lh_params_parse() the real parameter tables of jp1base, jp1im and ajs3, and a
  * small table of the types the agents do not use (select, negative bounds).
  * Input: one byte choosing the table, then NUL-separated records: "name=value" is
  * an override (as from --name value), "$name=value" is OCF_RESKEY_name=value in the
  * environment.
  * Asserts, beyond no crash: the parse succeeds exactly when every parameter's
- * effective value (override, else environment, else default; empty = unset) is
+ * effective value (override, else environment, else default; empty = unset, but
+ * for a parameter flagged LH_PARAM_EMPTY_IS_VALUE, where empty is a value) is
  * present when required, clean (no control character, valid UTF-8, at most 4096
  * bytes), of its type and accepted by its validator; a failure names every
  * parameter at fault; and after a success every field really meets its type: an
@@ -53,6 +54,7 @@ typedef struct fz_table {
 static const fz_table tables[] = {
     {jp1base_params, G_N_ELEMENTS(jp1base_params), sizeof(jp1base_config)},
     {jp1im_params, G_N_ELEMENTS(jp1im_params), sizeof(jp1im_config)},
+    {ajs3_params, G_N_ELEMENTS(ajs3_params), sizeof(ajs3_config)},
     {fz_params, G_N_ELEMENTS(fz_params), sizeof(fz_config)},
 };
 
@@ -72,11 +74,12 @@ static const char *effective_value(const lh_param *p, GHashTable *overrides)
 {
     g_autofree char *var = env_name(p->name);
     const char *value = g_hash_table_lookup(overrides, p->name);
+    gboolean empty_counts = (p->flags & LH_PARAM_EMPTY_IS_VALUE) != 0;
 
-    if (value == NULL || *value == '\0') {
+    if (value == NULL || (*value == '\0' && !empty_counts)) {
         value = getenv(var);
     }
-    if (value == NULL || *value == '\0') {
+    if (value == NULL || (*value == '\0' && !empty_counts)) {
         value = p->default_value;
     }
     return value;
