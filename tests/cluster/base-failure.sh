@@ -23,13 +23,6 @@ BASE="$LH-base"
 MANAGER="$LH-manager"
 STORAGE=("$LH-disk" "$LH-ip") # the members a JP1/Base failure must leave alone
 
-# The cluster commands the emulator on NODE ran from line MARK of its log on, in the
-# order they ended: "name ..." (the status commands left out).
-cluster_cmds() { # cluster_cmds NODE MARK
-    tail -n +"$(($2 + 1))" "$(lab_emu_log "$1")" \
-        | awk -v lh="$LH" '$3 ~ /\.cluster$/ && $4 == lh && $5 == "->" {printf "%s ", $3}' | sed 's/ $//'
-}
-
 # The pids of JP1/Base's processes of $LH on NODE, as "pid pid ...", from the product's
 # own record on the shared disk ("name pid starttime" lines, parent first).
 base_pids() { # base_pids NODE

@@ -141,7 +141,7 @@ lab_prepare_node() { # lab_prepare_node N NODES
 lab_install() { # lab_install BUILDDIR
     local b=$1 p
     mkdir -p "$LAB/ocf/lhost" "$LAB/ocf/host" "$LAB/ocf/view" "$LAB/ocf/root/resource.d" "$LAB/emu/bin"
-    install -m 755 "$b/heartbeat/jp1base" "$b/heartbeat/jp1im" "$LAB/ocf/lhost/"
+    install -m 755 "$b/heartbeat/jp1base" "$b/heartbeat/jp1im" "$b/heartbeat/ajs3" "$LAB/ocf/lhost/"
     for p in /usr/lib/ocf/resource.d/*/; do
         p=$(basename "$p")
         [ "$p" = lhost ] || ln -s "$LAB/ocf/host/$p" "$LAB/ocf/view/$p"
@@ -397,17 +397,19 @@ lab_disk() { # lab_disk NAME SEED_DIR: prints the device
     echo "$dev"
 }
 
-# A JP1 logical host: shared disk, IP, JP1/Base, JP1/IM - Manager. Writes its
-# definition, sets the emulators up on every node, and loads `lhost cib` into the CIB.
-# [logical-host] lines of $lab_policy replace the lab's defaults; $lab_manager_extra
-# adds lines to the manager member.
+# A JP1 logical host: shared disk, IP, JP1/Base, JP1/IM - Manager, and with
+# $lab_ajs_services set JP1/AJS3 - Manager fifth, with those scheduler services. Writes
+# its definition, sets the emulators up on every node, and loads `lhost cib` into the
+# CIB. [logical-host] lines of $lab_policy replace the lab's defaults;
+# $lab_manager_extra and $lab_ajs_extra add lines to the manager and AJS3 members.
 lab_logical_host() { # lab_logical_host NAME VIP_LAST_OCTET
-    local lh=$1 seed="$LAB/$1.seed" n
+    local lh=$1 seed="$LAB/$1.seed" n ajs=()
     mkdir -p "$seed/jp1" "$LAB/defs"
     LAB_DISK=$(lab_disk "$lh" "$seed")
     lab_definition "$lh" "$LAB_NET.$2" >"$LAB/defs/$lh.conf"
+    [ -n "${lab_ajs_services:-}" ] && ajs=(--ajs-services "$lab_ajs_services")
     for n in $(seq "$LAB_NODES"); do
-        lab_exec "$n" "$LAB/emu/jp1emu" setup "$lh" "/srv/$lh/jp1" >/dev/null
+        lab_exec "$n" "$LAB/emu/jp1emu" setup "$lh" "/srv/$lh/jp1" "${ajs[@]}" >/dev/null
     done
     "$LAB_LHOST" -d "$LAB/defs" --ocf-root "$LAB/ocf/root" --state-dir "$LAB" cib "$lh" \
         >"$LAB/$lh.xml" || return 1
@@ -428,6 +430,11 @@ lab_definition() { # lab_definition NAME VIP
     lab_jp1_member base jp1base jbs "$1"
     lab_jp1_member manager jp1im jco "$1"
     printf 'base_status_cmd = %s/jbs_spmd_status\n%s\n' "$LAB_EMU" "${lab_manager_extra:-}"
+    [ -n "${lab_ajs_services:-}" ] || return 0
+    echo
+    lab_jp1_member ajs ajs3 jajs "$1"
+    printf 'base_status_cmd = %s/jbs_spmd_status\nscheduler_status_cmd = %s/ajsstatus\n' "$LAB_EMU" "$LAB_EMU"
+    printf 'scheduler_services = %s\n%s\n' "$lab_ajs_services" "${lab_ajs_extra:-}"
 }
 
 # A JP1 member on the emulator's commands, checked every 2 s so that a failure is
@@ -529,19 +536,25 @@ lab_failcount() { # lab_failcount RSC NODE
 # ---- the emulated products on a node ----------------------------------------------------------
 lab_emu_ps() { lab_exec "$1" "$LAB/emu/jp1emu" ps "$2"; } # lab_emu_ps NODE LOGICAL_HOST
 
-# SIGKILL to one emulated process (by its product name) on NODE; prints its pid.
-lab_kill_process() { # lab_kill_process NODE LOGICAL_HOST NAME
+# SIGKILL to one emulated process (by its product name, and for a jajs_schd its
+# scheduler service if given) on NODE; prints its pid.
+lab_kill_process() { # lab_kill_process NODE LOGICAL_HOST NAME [SERVICE]
     local pid
-    pid=$(lab_emu_ps "$1" "$2" | awk -v n="$3" '$2 == n {print $1; exit}')
+    pid=$(lab_emu_ps "$1" "$2" | awk -v n="$3" -v s="${4:-}" '$2 == n && (s == "" || $4 == s) {print $1; exit}')
     [ -n "$pid" ] || return 1
     lab_exec "$1" kill -KILL "$pid" && echo "$pid"
 }
 
+# NODE's emulator injection directory for a logical host (made if absent).
+lab_inject_dir() { # lab_inject_dir NODE LOGICAL_HOST
+    mkdir -p "$LAB/node${1#node}/opt/jp1emu/inject/$2" && echo "$LAB/node${1#node}/opt/jp1emu/inject/$2"
+}
+
 # Injects return codes (or hang, real) for a product command on NODE only.
 lab_inject() { # lab_inject NODE LOGICAL_HOST COMMAND TOKEN...
-    local dir="$LAB/node${1#node}/opt/jp1emu/inject/$2" cmd=$3
+    local dir cmd=$3
+    dir=$(lab_inject_dir "$1" "$2") || return 1
     shift 3
-    mkdir -p "$dir"
     echo "$*" >"$dir/$cmd.codes"
 }
 
