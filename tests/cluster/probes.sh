@@ -4,8 +4,11 @@
 # every probe must say "not running" (rc 7): a JP1 status command there fails for
 # want of the shared disk, and reading that as an error would stop the logical host
 # from ever running. Read from the CIB's operation history and crm_mon, as an admin would.
+# The logical host has all five members: JP1/AJS3 - Manager's probe runs two checks
+# (jajs_spmd_status, then the scheduler service), and both find no shared disk there.
 . "$(dirname "$0")/scenario.sh"
 
+lab_ajs_services=AJSROOT1
 scenario_up 3
 
 # What a user checks on the active node: address, mount, processes.
@@ -13,8 +16,8 @@ lab_has_ip "$active" "$VIP"
 ok $? "$active holds the logical host's address $VIP"
 lab_has_mount "$active" "$LH"
 ok $? "$active has the shared disk mounted on /srv/$LH"
-like "$(lab_emu_ps "$active" "$LH" | awk '{print $2}' | tr '\n' ' ')" "jbs_spmd .*jco_spmd .*jcamain" \
-    "$active runs JP1/Base and JP1/IM - Manager of $LH"
+like "$(lab_emu_ps "$active" "$LH" | awk '{print $2}' | tr '\n' ' ')" "jbs_spmd .*jco_spmd .*jcamain .*jajs_spmd .*jajs_schd" \
+    "$active runs JP1/Base, JP1/IM - Manager and JP1/AJS3 - Manager of $LH"
 
 check_probes() { # check_probes WHEN
     local node rsc bad="" op
@@ -43,10 +46,10 @@ t0=$(lab_now_ms)
 for _ in $(seq 100); do
     reprobed=$(tail -n +"$((mark + 1))" "$(lab_pacemaker_log "$(others "$active" | head -1)")" \
         | grep -c "Result of probe operation for $LH-" || true)
-    [ "$reprobed" -ge 4 ] && break
+    [ "$reprobed" -ge "$MEMBER_COUNT" ] && break
     sleep 0.1
 done
-is "$reprobed" 4 "... $(others "$active" | head -1) probed all four members again"
+is "$reprobed" "$MEMBER_COUNT" "... $(others "$active" | head -1) probed all $MEMBER_COUNT members again"
 lab_wait_group "$LH" 30
 is "$lab_where" "$active" "... $LH still runs on $active, nothing restarted"
 scenario_time "refresh to all re-probed" $(($(lab_now_ms) - t0))
