@@ -231,15 +231,22 @@ static lh_result ajs3_validate(lh_op *op, const void *config)
     return r;
 }
 
-static lh_result ajs3_monitor(lh_op *op, const void *config)
+/* Runs @fn (jp1_monitor, jp1_stop) on JP1/AJS3 as the config describes it. */
+static lh_result ajs3_with_product(lh_op *op, const void *config,
+                                   lh_result (*fn)(lh_op *, const lh_clustercmd *))
 {
     ajs3_product product;
     lh_result result;
 
     ajs3_product_init(&product, op, config);
-    result = jp1_monitor(op, &product.cmd);
+    result = fn(op, &product.cmd);
     ajs3_product_release(&product);
     return result;
+}
+
+static lh_result ajs3_monitor(lh_op *op, const void *config)
+{
+    return ajs3_with_product(op, config, jp1_monitor);
 }
 
 /* The documented order: JP1/Base of the same logical host runs before JP1/AJS3. */
@@ -259,13 +266,7 @@ static lh_result ajs3_start(lh_op *op, const void *config)
 
 static lh_result ajs3_stop(lh_op *op, const void *config)
 {
-    ajs3_product product;
-    lh_result result;
-
-    ajs3_product_init(&product, op, config);
-    result = jp1_stop(op, &product.cmd);
-    ajs3_product_release(&product);
-    return result;
+    return ajs3_with_product(op, config, jp1_stop);
 }
 
 static const lh_action ajs3_actions[] = {
