@@ -185,6 +185,26 @@ bool emu_exists(const char *path)
 	return access(path, F_OK) == 0;
 }
 
+/* Replaces path with text (write + rename), so that a reader never sees half of it. */
+bool emu_write_atomic(const char *path, const char *text, size_t len)
+{
+	char tmp[EMU_PATH_MAX];
+	bool ok;
+	int fd;
+
+	if (!emu_path(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()))
+		return false;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return false;
+	ok = write(fd, text, len) == (ssize_t)len;
+	ok = close(fd) == 0 && ok;
+	if (ok && rename(tmp, path) == 0)
+		return true;
+	emu_unlink(tmp);
+	return false;
+}
+
 bool emu_touch(const char *path)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);

@@ -253,10 +253,8 @@ void emu_procs_load(const char *dir, struct emu_procs *ps)
 
 bool emu_procs_save(const char *dir, const struct emu_procs *ps)
 {
-	char path[EMU_PATH_MAX], tmp[EMU_PATH_MAX], text[4096];
+	char path[EMU_PATH_MAX], text[4096];
 	size_t len = 0, i;
-	bool ok;
-	int fd;
 
 	for (i = 0; i < ps->n; i++)
 		len += (size_t)snprintf(text + len, sizeof(text) - len,
@@ -264,18 +262,8 @@ bool emu_procs_save(const char *dir, const struct emu_procs *ps)
 					(int)ps->p[i].pid, ps->p[i].start,
 					ps->p[i].svc[0] != '\0' ? " " : "",
 					ps->p[i].svc);
-	if (!emu_path(path, sizeof(path), "%s/procs", dir) ||
-	    !emu_path(tmp, sizeof(tmp), "%s/procs.tmp.%d", dir, (int)getpid()))
-		return false;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return false;
-	ok = write(fd, text, len) == (ssize_t)len;
-	ok = close(fd) == 0 && ok;
-	if (ok && rename(tmp, path) == 0)
-		return true;
-	emu_unlink(tmp);
-	return false;
+	return emu_path(path, sizeof(path), "%s/procs", dir) &&
+	       emu_write_atomic(path, text, len);
 }
 
 bool emu_procs_add(struct emu_procs *ps, const char *name, const char *svc,

@@ -98,15 +98,12 @@ static bool setup_imdb(const struct emu_ctx *ctx, const char *lhost, bool on)
 static bool setup_services(const struct emu_ctx *ctx, const char *lhost,
 			   const struct emu_services *sv)
 {
-	char path[EMU_PATH_MAX], tmp[EMU_PATH_MAX], dir[EMU_PATH_MAX];
+	char path[EMU_PATH_MAX], dir[EMU_PATH_MAX];
 	char text[EMU_SVC_LIST_MAX];
 	size_t len = 0, i;
-	bool ok;
-	int fd;
 
 	if (!emu_services_path(ctx, lhost, path, sizeof(path)) ||
-	    !emu_path(dir, sizeof(dir), "%s/ajs", ctx->root) ||
-	    !emu_path(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid()))
+	    !emu_path(dir, sizeof(dir), "%s/ajs", ctx->root))
 		return false;
 	if (sv->n == 0) {
 		emu_unlink(path);
@@ -115,17 +112,7 @@ static bool setup_services(const struct emu_ctx *ctx, const char *lhost,
 	for (i = 0; i < sv->n; i++)
 		len += (size_t)snprintf(text + len, sizeof(text) - len, "%s\n",
 					sv->name[i]);
-	if (!emu_mkdirs(dir))
-		return false;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return false;
-	ok = write(fd, text, len) == (ssize_t)len;
-	ok = close(fd) == 0 && ok;
-	if (ok && rename(tmp, path) == 0)
-		return true;
-	emu_unlink(tmp);
-	return false;
+	return emu_mkdirs(dir) && emu_write_atomic(path, text, len);
 }
 
 /* LHOST SHARED_DIR, then each option at most once, in any order. */

@@ -67,6 +67,8 @@ bool emu_parse_long(const char *s, long min, long max, long *out);
 bool emu_mkdirs(const char *path);
 bool emu_exists(const char *path);
 bool emu_touch(const char *path);
+/* Replaces path with text (write + rename). */
+bool emu_write_atomic(const char *path, const char *text, size_t len);
 void emu_unlink(const char *path);
 long long emu_now_ms(void);		/* CLOCK_MONOTONIC */
 void emu_sleep_ms(long ms);
