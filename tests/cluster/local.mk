@@ -3,7 +3,8 @@
 # of failure, and tears the lab down. Labs take turns (a flock in lab.sh).
 # Measured times go to tests/cluster/times.
 lh_cluster_tests = tests/cluster/probes.sh tests/cluster/power-cut.sh tests/cluster/switchover.sh \
-	tests/cluster/manager-failure.sh tests/cluster/base-failure.sh tests/cluster/retriable.sh \
+	tests/cluster/manager-failure.sh tests/cluster/base-failure.sh tests/cluster/scheduler-failure.sh \
+	tests/cluster/retriable.sh \
 	tests/cluster/failure-timeout.sh tests/cluster/stop-hang.sh tests/cluster/partition.sh
 TESTS += $(lh_cluster_tests)
 dist_check_SCRIPTS += $(lh_cluster_tests)
