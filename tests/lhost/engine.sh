@@ -36,13 +36,15 @@ state() { # "disk ip base manager" flags: 1 up, 0 down
 # IPaddr2's send_arp, left in the background by a start, logs whenever it ends.
 log_order() { # log_order start|stop|any
     local tag words
-    for tag in "Filesystem($LH-disk)" "IPaddr2($LH-ip)" "jp1base($LH-base)" "jp1im($LH-manager)"; do
+    for tag in "Filesystem($LH-disk)" "IPaddr2($LH-ip)" "jp1base($LH-base)" "jp1im($LH-manager)" \
+        "ajs3($LH-ajs)"; do
         case "$1:${tag%%(*}" in
             start:Filesystem | stop:Filesystem) words="Running $1 for" ;;
             start:IPaddr2) words="Adding inet address" ;;
             stop:IPaddr2) words="IP status = " ;;
             start:jp1base | stop:jp1base) words="jbs_$1.cluster" ;;
             start:jp1im | stop:jp1im) words="jco_$1.cluster" ;;
+            start:ajs3 | stop:ajs3) words="jajs_$1.cluster" ;;
             *) words="" ;;
         esac
         grep -n -F "$tag" "$HA_LOGFILE" | grep -F -- "$words" | head -1 | cut -d: -f1 \
@@ -175,6 +177,53 @@ is "$(log_order stop)" "jp1im jp1base IPaddr2 Filesystem" "... in reverse order"
 [ "$elapsed_ms" -lt 20000 ]
 ok $? "... within the members' kill-timeouts (took ${elapsed_ms} ms, bound 4 x 5 s)"
 clear_injections "$LH"
+
+# ---- JP1/AJS3 - Manager as the fifth member, after JP1/IM ---------------------------
+ajs_member() { # the [member ajs] group on the emulator
+    printf '\n[member ajs]\nagent = ocf:lhost:ajs3\nlogical_host = %s\n' "$LH"
+    printf 'shared_dir = %s\nstart_cmd = %s/jajs_start.cluster\n' "$world/shdsk/$LH" "$EMUBIN"
+    printf 'stop_cmd = %s/jajs_stop.cluster\nkill_cmd = %s/jajs_killall.cluster\n' "$EMUBIN" "$EMUBIN"
+    printf 'status_cmd = %s/jajs_spmd_status\nbase_status_cmd = %s/jbs_spmd_status\n' "$EMUBIN" "$EMUBIN"
+    printf 'scheduler_status_cmd = %s/ajsstatus\nstatus_retry_interval = 0\n' "$EMUBIN"
+}
+write_definition
+ajs_member >>"$world/defs/$LH.conf"
+lhost check "$LH"
+is "$rc" 0 "check: five members, JP1/AJS3 after JP1/IM"
+like "$out" "disk -> ip -> base -> manager -> ajs" "... named in order"
+lhost cib "$LH"
+is "$(printf '%s' "$out" | grep -o '<primitive id="[^"]*"' | cut -d'"' -f2 | tr '\n' ' ')" \
+    "$LH-disk $LH-ip $LH-base $LH-manager $LH-ajs " "cib: the Pacemaker group orders JP1/AJS3 last"
+fresh_log
+lhost start "$LH"
+is "$rc" 0 "start with JP1/AJS3: 0"
+is "$(log_order start)" "Filesystem IPaddr2 jp1base jp1im ajs3" "... JP1/AJS3 starts last"
+[ -n "$(emu_pids "$LH" jajs_schd)" ]
+ok $? "... and its scheduler service runs"
+lhost monitor "$LH"
+is "$rc" 0 "monitor: all five running"
+kill -9 $(emu_pids "$LH" jajs_schd)
+lhost monitor "$LH"
+is "$rc" 1 "the scheduler service killed alone: monitor gives 1"
+like "$err" "4 of 5 members running: ajs \(ocf:lhost:ajs3\) monitor returned OCF_ERR_GENERIC" \
+    "... naming the AJS3 member"
+fresh_log
+lhost stop "$LH"
+is "$rc" 0 "stop: 0"
+is "$(log_order stop)" "ajs3 jp1im jp1base IPaddr2 Filesystem" "... JP1/AJS3 stops first"
+# AJS3 placed before JP1/IM: the file and line of the misplaced member.
+write_definition
+ajs_member >"$world/ajs.member"
+awk -v ajs="$world/ajs.member" '/^\[member manager\]/ { while ((getline l < ajs) > 0) print l; print "" } { print }' \
+    "$world/defs/$LH.conf" >"$world/defs/$LH.conf.new" && mv "$world/defs/$LH.conf.new" "$world/defs/$LH.conf"
+line=$(grep -n '^\[member ajs\]' "$world/defs/$LH.conf" | cut -d: -f1)
+fresh_log
+lhost start "$LH"
+is "$rc" 6 "JP1/AJS3 before JP1/IM: start gives 6 and runs nothing"
+like "$err" "$LH.conf:$line: member 'ajs' \(ocf:lhost:ajs3\) comes before 'manager'" \
+    "... with the file and line of the AJS3 member"
+[ ! -s "$HA_LOGFILE" ]
+ok $? "... and no member ran"
 
 # ---- a bad definition runs nothing ------------------------------------------------------
 write_definition
