@@ -428,6 +428,7 @@ lab_definition() { # lab_definition NAME VIP
     printf 'directory = /srv/%s\nfstype = ext4\n\n' "$1"
     printf '[member ip]\nagent = ocf:heartbeat:IPaddr2\nip = %s\ncidr_netmask = 24\nnic = lan0\n\n' "$2"
     lab_jp1_member base jp1base jbs "$1"
+    echo
     lab_jp1_member manager jp1im jco "$1"
     printf 'base_status_cmd = %s/jbs_spmd_status\n%s\n' "$LAB_EMU" "${lab_manager_extra:-}"
     [ -n "${lab_ajs_services:-}" ] || return 0
