@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <lhost/codemap.h>
+#include <lhost/journal.h>
 #include <lhost/log.h>
 #include <lhost/ocf.h>
 
@@ -227,6 +228,22 @@ static lh_result run_action(lh_op *op, const lh_action *action, GHashTable *over
     return result;
 }
 
+/* Runs the action between the journal's begin and end (lhost/journal.h): every action
+ * that ran, validate-all included, leaves its records; documents and usage errors,
+ * which run nothing, leave none. */
+static lh_result run_journaled(lh_op *op, const lh_action *action, GHashTable *overrides)
+{
+    gint64 started_us;
+    lh_result result;
+
+    lh_journal_begin(op->agent->name, op->resource, op->action);
+    started_us = g_get_monotonic_time();
+    result = run_action(op, action, overrides);
+    lh_journal_end((int)result.code, result.reason,
+                   (g_get_monotonic_time() - started_us) / 1000);
+    return result;
+}
+
 /* --man, --help, meta-data, or no action at all (usage on stderr, OCF_ERR_ARGS). */
 static int print_document(const lh_agent *agent, const invocation *inv)
 {
@@ -281,7 +298,7 @@ int lh_agent_main(const lh_agent *agent, int argc, char **argv)
         goto done;
     }
     init_op(&op, agent, inv.action, action_timeout_s(action, inv.action), inv.verbose);
-    result = run_action(&op, action, inv.overrides);
+    result = run_journaled(&op, action, inv.overrides);
     code = finish(&op, &result);
 done:
     g_hash_table_unref(inv.overrides);

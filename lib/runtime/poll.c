@@ -3,8 +3,11 @@
 
 #include <sys/stat.h>
 
+#include <lhost/journal.h>
 #include <lhost/log.h>
 #include <lhost/poll.h>
+
+#include "journal_private.h"
 
 gboolean lh_dir_present(const char *path)
 {
@@ -106,6 +109,24 @@ static void run_once(lh_op *op, const lh_status_cmd *cmd, lh_context context,
     lh_run_result_release(&run);
 }
 
+/* The journal's "decision" record (lhost/journal.h): what this run of the check
+ * decided, and the OCF code once it has settled. */
+static void journal_decision(const lh_status_cmd *cmd, lh_context context,
+                             const lh_status *status)
+{
+    char run[24], rc[24];
+    const lh_verdict *v = &status->verdict;
+
+    if (!lh_journal_recording()) {
+        return;
+    }
+    lh_journal_note("decision", "check", command_name(cmd), "context", lh_context_name(context),
+                    "run", lh__journal_int(run, status->runs),
+                    "rc", status->end == LH_RUN_EXITED ? lh__journal_int(rc, status->rc) : NULL,
+                    "decision", lh_decision_name(v->decision),
+                    "ocf", v->settled ? lh_ocf_code_name((int)v->code) : NULL, NULL);
+}
+
 void lh_status_check(lh_op *op, const lh_status_cmd *cmd, lh_context context,
                      lh_status *status)
 {
@@ -121,11 +142,13 @@ void lh_status_check(lh_op *op, const lh_status_cmd *cmd, lh_context context,
                           lh_decision_name(status->verdict.decision));
         }
         if (status->verdict.decision != LH_DECIDE_RETRY || !may_retry) {
+            journal_decision(cmd, context, status);
             return;
         }
         if (status->runs > cmd->retries) {
             break;
         }
+        journal_decision(cmd, context, status); /* a retry follows, time permitting */
         lh_op_explain(op, "retrying in %" G_GINT64_FORMAT " ms (retry %d of %d)",
                       cmd->retry_interval_ms, status->runs, cmd->retries);
         if (!lh_sleep_within(op->deadline, cmd->retry_interval_ms)) {
@@ -142,6 +165,7 @@ void lh_status_check(lh_op *op, const lh_status_cmd *cmd, lh_context context,
         g_free(status->summary);
         status->summary = summary;
     }
+    journal_decision(cmd, context, status);
 }
 
 void lh_status_release(lh_status *status)

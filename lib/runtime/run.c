@@ -22,7 +22,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <lhost/journal.h>
 #include <lhost/run.h>
+
+#include "journal_private.h"
 
 typedef struct child {
     pid_t pid;
@@ -274,6 +277,40 @@ static void reap(child *c, lh_run_result *r, gboolean timed_out)
     }
 }
 
+static const char *const end_names[] = {
+    [LH_RUN_EXITED] = "exited",
+    [LH_RUN_SIGNALLED] = "signalled",
+    [LH_RUN_TIMED_OUT] = "timed-out",
+    [LH_RUN_NOT_STARTED] = "not-started",
+};
+
+/* The journal's "command" record (lhost/journal.h): how the command ended, not what
+ * its return code means (poll.c notes the decision). */
+static void journal_command(const char *const *argv, const lh_run_result *r, pid_t pid)
+{
+    char pid_text[24], rc[24], sig[24], ms[24];
+    g_autofree char *joined = NULL;
+    const char *error = NULL;
+    gboolean started = TRUE;
+
+    if (!lh_journal_recording()) {
+        return; /* no argv to join */
+    }
+    joined = lh_journal_argv_join(argv);
+    if (r->end == LH_RUN_NOT_STARTED) {
+        error = g_strerror(r->start_errno);
+        started = FALSE;
+    } else if (r->end == LH_RUN_TIMED_OUT && r->start_errno == ETIME) {
+        error = "not run: the deadline had passed";
+        started = FALSE;
+    }
+    lh_journal_note("command", "argv", joined, "end", end_names[r->end],
+                    "pid", started ? lh__journal_int(pid_text, pid) : NULL,
+                    "rc", r->end == LH_RUN_EXITED ? lh__journal_int(rc, r->exit_code) : NULL,
+                    "signal", r->term_signal != 0 ? lh__journal_int(sig, r->term_signal) : NULL,
+                    "error", error, "ms", lh__journal_int(ms, r->elapsed_ms), NULL);
+}
+
 void lh_run(const char *const *argv, const lh_run_options *opts, lh_run_result *result)
 {
     gsize max = opts->capture_max ? opts->capture_max : LH_RUN_CAPTURE_DEFAULT;
@@ -291,12 +328,12 @@ void lh_run(const char *const *argv, const lh_run_options *opts, lh_run_result *
          * period: past the deadline, and past the time the caller has. */
         result->end = LH_RUN_TIMED_OUT;
         result->start_errno = ETIME;
-        return;
+        goto done;
     }
     rc = spawn_child(argv, opts->envp ? opts->envp : empty_env, &c);
     if (rc != 0) {
         result->start_errno = rc;
-        return;
+        goto done;
     }
     exited = wait_child(&c, opts->deadline, result, max);
     if (!exited) {
@@ -308,6 +345,8 @@ void lh_run(const char *const *argv, const lh_run_options *opts, lh_run_result *
     close_fd(&c.err_fd);
     close_fd(&c.pidfd);
     result->elapsed_ms = (g_get_monotonic_time() - started) / 1000;
+done:
+    journal_command(argv, result, c.pid);
 }
 
 void lh_run_result_release(lh_run_result *result)
