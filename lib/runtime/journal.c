@@ -719,16 +719,20 @@ static int take_lock(const jdir *d, char **why)
     return fd;
 }
 
+static void close_fd(int *fd)
+{
+    if (*fd >= 0) {
+        close(*fd);
+        *fd = -1;
+    }
+}
+
 static void close_jdir(jdir *d)
 {
-    int *open_fds[] = {&d->curfd, &d->seqfd, &d->lockfd, &d->dirfd}; /* files, then the lock */
-
-    for (gsize i = 0; i < G_N_ELEMENTS(open_fds); i++) {
-        if (*open_fds[i] >= 0) {
-            close(*open_fds[i]);
-            *open_fds[i] = -1;
-        }
-    }
+    close_fd(&d->curfd);
+    close_fd(&d->seqfd);
+    close_fd(&d->lockfd); /* the lock goes with its last descriptor */
+    close_fd(&d->dirfd);
 }
 
 /* Appends the noted records to the journal in @path; FALSE with *why when not. */

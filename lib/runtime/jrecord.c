@@ -281,7 +281,8 @@ static char *unescape(const char *text, gsize len, const char **problem)
             }
             c = (guchar)(hi * 16 + upper_hex_value(text[i + 2]));
             if (!needs_escape(c) || c == '\0') {
-                *problem = c == '\0' ? "an escaped NUL byte" : "a byte escaped that needs no escape";
+                *problem = c == '\0' ? "an escaped NUL byte"
+                                   : "a byte escaped that needs no escape";
                 goto fail;
             }
             i += 2;

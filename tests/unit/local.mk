@@ -91,3 +91,11 @@ nodist_tests_unit_check_headers_SOURCES = $(lh_header_units)
 tests_unit_check_headers_CPPFLAGS = $(AM_CPPFLAGS) -DLH_HEADER_DIR='"$(abs_top_srcdir)/lib/lhost"'
 tests_unit_check_headers_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_headers_LDADD = $(GLIB_LIBS) $(CHECK_LIBS)
+
+# The decision journal (lhost/journal.h): record, reader and writer. Some tests mount
+# a tmpfs in a mount namespace of their own (root), and say SKIP otherwise.
+lh_unit_tests += tests/unit/check_journal
+tests_unit_check_journal_SOURCES = tests/unit/check_journal.c tests/unit/check_common.h
+tests_unit_check_journal_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_journal_LDADD = $(LHOST_LIBS) $(CHECK_LIBS)
+lh_header_units += tests/unit/headers/journal.c
