@@ -33,3 +33,8 @@ LHOST_ENGINE_LIBS = lib/liblhost-engine.a lib/liblhost.a $(LIBXML_LIBS) $(GLIB_L
 # The decision journal (lhost/journal.h): its records and reader, and its writer.
 lib_liblhost_a_SOURCES += lib/runtime/jrecord.c lib/runtime/journal.c lib/journal_private.h
 lhostinclude_HEADERS += lib/lhost/journal.h
+# Merging nodes' journals into one timeline, and showing records (lhost/jmerge.h):
+# only the lhost command uses it (lhost journal merge|show).
+lib_liblhost_engine_a_SOURCES += lib/engine/jmerge.c lib/engine/jmerge_write.c \
+	lib/engine/jshow.c lib/engine/jmerge_private.h
+lhostinclude_HEADERS += lib/lhost/jmerge.h
