@@ -29,6 +29,7 @@ const char *lh_header_unit_lhdef(void);
 const char *lh_header_unit_agentinfo(void);
 const char *lh_header_unit_lhost(void);
 const char *lh_header_unit_cib(void);
+const char *lh_header_unit_jmerge(void);
 
 typedef const char *(*unit_fn)(void);
 
@@ -37,6 +38,7 @@ static const unit_fn units[] = {
     lh_header_unit_log,        lh_header_unit_ocf,     lh_header_unit_poll,
     lh_header_unit_run,        lh_header_unit_state,   lh_header_unit_lhdef,
     lh_header_unit_agentinfo,  lh_header_unit_lhost,   lh_header_unit_cib,
+    lh_header_unit_jmerge,
 };
 
 static gboolean has_unit(const char *name)

@@ -13,6 +13,7 @@ lh_unit_tests = \
 	tests/unit/check_clustercmd \
 	tests/unit/check_lhdef \
 	tests/unit/check_lhost \
+	tests/unit/check_jmerge \
 	tests/unit/check_headers
 
 check_PROGRAMS += $(lh_unit_tests)
@@ -65,6 +66,10 @@ tests_unit_check_lhost_CPPFLAGS = $(AM_CPPFLAGS) -DLH_BUILD_AGENTS='"$(abs_top_b
 tests_unit_check_lhost_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBXML_CFLAGS)
 tests_unit_check_lhost_LDADD = $(LHOST_ENGINE_LIBS) $(CHECK_LIBS) $(LIBXML_LIBS)
 
+tests_unit_check_jmerge_SOURCES = tests/unit/check_jmerge.c tests/unit/check_common.h
+tests_unit_check_jmerge_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_jmerge_LDADD = $(LHOST_ENGINE_LIBS) $(CHECK_LIBS)
+
 # Every public header compiles on its own: one generated translation unit per header
 # includes it alone (twice: the include guard), without config.h, under the same
 # warnings. check_headers links them all and fails when lib/lhost/ holds a header
@@ -74,7 +79,7 @@ lh_header_units = \
 	tests/unit/headers/deadline.c tests/unit/headers/log.c tests/unit/headers/ocf.c \
 	tests/unit/headers/poll.c tests/unit/headers/run.c tests/unit/headers/state.c \
 	tests/unit/headers/lhdef.c tests/unit/headers/agentinfo.c tests/unit/headers/lhost.c \
-	tests/unit/headers/cib.c
+	tests/unit/headers/cib.c tests/unit/headers/jmerge.c
 CLEANFILES += $(lh_header_units)
 
 tests/unit/headers/%.c: $(top_srcdir)/lib/lhost/%.h
