@@ -3,6 +3,7 @@
  * forced-termination scripts, and export it to Pacemaker.
  *
  *   lhost [OPTIONS] start|stop|monitor|kill|status|check|cib|blackbox [NAME]
+ *   lhost journal merge|show ...   (lhost_journal.c)
  *
  * Exit codes are OCF's (lhost(8)): 0 done / running, 1 failed or partly running,
  * 2 bad usage, 5 an agent missing, 6 a bad definition, 7 not running (monitor).
@@ -29,6 +30,8 @@
 #include <lhost/cib.h>
 #include <lhost/lhost.h>
 #include <lhost/log.h>
+
+#include "lhost_journal.h"
 
 #define BLACKBOX_BYTES (256 * 1024)
 
@@ -435,7 +438,11 @@ static const char summary[] =
     "  check NAME     validate the definition only\n"
     "  cib NAME       the definition as a Pacemaker <group>, for cibadmin\n"
     "  blackbox NAME  the log of the last failed operation\n"
-    "\nExit codes are OCF's; see lhost(8).";
+    "  journal merge [--prior MERGED] [-o OUT] FILE...\n"
+    "                 nodes' journals as one timeline (lhost journal merge --help)\n"
+    "  journal show [--json] [FILE...]\n"
+    "                 journal records, this node's when no FILE is given\n"
+    "\nExit codes are OCF's, see lhost(8); the journal's own, lhost-journal(5).";
 
 static gboolean parse_options(int *argc, char ***argv, options *opts)
 {
@@ -507,6 +514,11 @@ int main(int argc, char **argv)
     const char *name;
     int code;
 
+    /* The journal's commands have options of their own, and OCF exit codes do not
+     * fit them: they are a command apart. */
+    if (argc > 1 && strcmp(argv[1], "journal") == 0) {
+        return lhost_journal_main(argc - 1, argv + 1);
+    }
     if (!parse_options(&argc, &argv, &opts)) {
         options_release(&opts);
         return LH_OCF_ERR_ARGS;
@@ -519,7 +531,8 @@ int main(int argc, char **argv)
     }
     if (cmd == NULL || (cmd->needs_name && name == NULL) || argc > 3) {
         fprintf(stderr, "usage: lhost [OPTIONS] start|stop|monitor|kill|status|check|cib|"
-                        "blackbox [NAME] (lhost --help)\n");
+                        "blackbox [NAME] (lhost --help)\n"
+                        "       lhost journal merge|show ... (lhost-journal(5))\n");
         options_release(&opts);
         return LH_OCF_ERR_ARGS;
     }
