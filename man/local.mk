@@ -9,3 +9,6 @@ man/ocf_lhost_%.7: heartbeat/%
 # lhost(8) is written by hand: the command's interface, its definition file and its
 # exit codes (tests/lhost/usage.sh checks it renders cleanly and names every command).
 dist_man8_MANS = man/lhost.8
+# lhost-journal(5), by hand too: the journal's format, the merge's rules and
+# summary, and the exit codes of lhost journal merge|show.
+dist_man5_MANS = man/lhost-journal.5
