@@ -50,6 +50,7 @@ mount -t tmpfs -o mode=755 lhost-admin-tools "$logdir" || bail "cannot mount a t
 mkdir -p /var/log/crmsh
 # A home of our own: crmsh reads ~/.crm.rc and makes ~/.config/crm and ~/.cache/crm.
 export HOME="$world/home"
+export LHOST_JOURNAL_DIR="$world/journal" # agents pcs and crm run journal here, not on the node
 unset XDG_CONFIG_HOME XDG_CACHE_HOME
 mkdir -p "$HOME"
 

@@ -71,6 +71,7 @@ emu_world() { # emu_world LOGICAL_HOST...
     world=$(mktemp -d /tmp/lhost-test.XXXXXX)
     export JP1EMU_ROOT="$world/emu" JP1EMU_TIME_SCALE="${JP1EMU_TIME_SCALE:-0.02}"
     export HA_RSCTMP="$world/rsctmp" HA_LOGFACILITY=none
+    export LHOST_JOURNAL_DIR="$world/journal" # never the node's /var/lib/lhost/journal
     mkdir -p "$world/shdsk" "$HA_RSCTMP"
     world_hosts="$*"
     local lh

@@ -12,3 +12,6 @@ check_PROGRAMS += tests/agents/clockjump.so
 tests_agents_clockjump_so_SOURCES = tests/agents/clockjump.c
 tests_agents_clockjump_so_CFLAGS = -std=gnu11 $(LH_WARN_CFLAGS) -fPIC
 tests_agents_clockjump_so_LDFLAGS = -shared
+# The decision journal as the agents write it (lhost/journal.h), read with shell tools.
+TESTS += tests/agents/journal.sh
+dist_check_SCRIPTS += tests/agents/journal.sh
