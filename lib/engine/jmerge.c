@@ -499,26 +499,33 @@ static void node_lateness(jm_node *n)
 }
 
 /* Between files: each starts where the one before ended, plus one. The first may
- * start anywhere (older files are pruned), unless the prior says where. */
+ * start anywhere (older files are pruned), unless the prior says where. "The one
+ * before" is the one that reached furthest: a file inside another is a repeat,
+ * not a gap after it. */
 static void check_node(lh_jmerge *m, jm_node *n)
 {
+    const jm_file *furthest = NULL;
+
     node_lateness(n);
     for (guint i = 0; i < n->files->len; i++) {
         jm_file *f = g_ptr_array_index(n->files, i);
-        const jm_file *p = i > 0 ? g_ptr_array_index(n->files, i - 1) : NULL;
-        guint64 lo = MAX(p != NULL ? p->last + 1 : n->held + 1, n->held + 1);
+        guint64 lo = MAX(furthest != NULL ? furthest->last + 1 : 0, n->held + 1);
 
-        if (p != NULL && f->first <= p->last) {
+        if (furthest != NULL && f->first <= furthest->last) {
             lh__jmerge_problem(m, LH_JMERGE_VIOLATION,
                                "node %s: SEQ %" G_GUINT64_FORMAT "..%" G_GUINT64_FORMAT
                                " repeated: in %s and in %s (a repeat)",
-                               n->name, f->first, MIN(p->last, f->last), p->path, f->path);
-        } else if ((p != NULL || n->in_prior) && f->first > lo) {
-            check_missing(m, n, p, f, lo, f->first - 1);
+                               n->name, f->first, MIN(furthest->last, f->last), furthest->path,
+                               f->path);
+        } else if ((furthest != NULL || n->in_prior) && f->first > lo) {
+            check_missing(m, n, furthest, f, lo, f->first - 1);
+        }
+        if (furthest == NULL || f->last > furthest->last) {
+            furthest = f;
         }
         if (f->included > 0) {
             n->first = n->records == 0 ? f->first_included : n->first;
-            n->last = f->last;
+            n->last = MAX(n->last, f->last);
             n->records += f->included;
         }
     }

@@ -8,13 +8,15 @@
  *   lh_jmerge_add_input(m, "a/journal-...1.lhj"); (every node's files, any order)
  *   code = lh_jmerge_run(m, "cluster-0002.lhj", NULL);
  *
- * lh_jmerge_run() reads every input twice, streaming, one record per node in
- * memory: first to validate (each node's files must form one unbroken SEQ series,
- * continuing the prior when there is one), then, only when nothing broke a rule, to
- * write the records in their total order (TIME, then NODE, then SEQ) followed by
- * the summary records. Nothing is written when a rule is broken: the output file
- * is made as OUTPUT.tmp and renamed over OUTPUT at the end. Output in the same
- * input, in any order, is the same, byte for byte.
+ * lh_jmerge_run() reads every input twice, streaming: first to validate (each
+ * node's files must form one unbroken SEQ series, continuing the prior when there
+ * is one), then, only when nothing broke a rule, to write the records in their
+ * total order (TIME, then NODE, then SEQ) followed by the summary records. What it
+ * keeps in memory is per file and per node, never per record, but for a node's
+ * records held back to be put in TIME order (its actions overlap; see
+ * LH_JMERGE_WINDOW). Nothing is written when a rule is broken: the output file is
+ * made as OUTPUT.tmp and renamed over OUTPUT at the end. The same inputs, given in
+ * any order, give the same output, byte for byte.
  *
  * Every problem (a damaged line skipped, a gap, an unreadable file) goes to
  * @report as one line of text, as it is found; the messages name the file, and

@@ -600,6 +600,24 @@ START_TEST(merge_files_that_overlap_are_a_repeat)
 }
 END_TEST
 
+/* A file inside another is a repeat, and what follows both is no gap. */
+START_TEST(merge_file_inside_another_is_a_repeat_not_a_gap)
+{
+    g_autofree char *dir = lh_test_tmpdir();
+    g_autofree char *a1 = node_file(dir, "nodea", 1, 10, TRUE, 0);
+    g_autofree char *a2 = node_file_in(dir, "copy", "nodea", 3, 5, FALSE, 0);
+    g_autofree char *a3 = node_file(dir, "nodea", 11, 12, FALSE, 0);
+    const char *inputs[] = {a1, a2, a3, NULL};
+    g_auto(merged) r = merge(dir, inputs);
+    g_autofree char *expected =
+        g_strdup_printf("node nodea: SEQ 3..5 repeated: in %s and in %s (a repeat)\n", a1, a2);
+
+    ck_assert_int_eq(r.code, LH_JMERGE_VIOLATION);
+    ck_assert_str_eq(r.messages, expected);
+    assert_nothing_written(dir, &r);
+}
+END_TEST
+
 START_TEST(merge_same_file_twice_is_a_repeat)
 {
     g_autofree char *dir = lh_test_tmpdir();
@@ -1186,6 +1204,7 @@ int main(void)
     add_tcase(s, merge_inversion_is_an_error);
     add_tcase(s, merge_repeat_within_a_file_is_an_error);
     add_tcase(s, merge_files_that_overlap_are_a_repeat);
+    add_tcase(s, merge_file_inside_another_is_a_repeat_not_a_gap);
     add_tcase(s, merge_same_file_twice_is_a_repeat);
     add_tcase(s, merge_file_of_two_nodes_is_an_error);
     add_tcase(s, merge_error_leaves_the_output_untouched);
