@@ -35,6 +35,6 @@ lib_liblhost_a_SOURCES += lib/runtime/jrecord.c lib/runtime/journal.c lib/journa
 lhostinclude_HEADERS += lib/lhost/journal.h
 # Merging nodes' journals into one timeline, and showing records (lhost/jmerge.h):
 # only the lhost command uses it (lhost journal merge|show).
-lib_liblhost_engine_a_SOURCES += lib/engine/jmerge.c lib/engine/jmerge_write.c \
-	lib/engine/jshow.c lib/engine/jmerge_private.h
+lib_liblhost_engine_a_SOURCES += lib/engine/jmerge.c lib/engine/jmerge_scan.c \
+	lib/engine/jmerge_write.c lib/engine/jshow.c lib/engine/jmerge_private.h
 lhostinclude_HEADERS += lib/lhost/jmerge.h

@@ -1,5 +1,6 @@
 /* jmerge_private.h - what the two passes of a journal merge share (lhost/jmerge.h):
- * jmerge.c validates and fills these structures, jmerge_write.c writes from them.
+ * jmerge.c and jmerge_scan.c validate and fill these structures, jmerge_write.c
+ * writes from them.
  *
  * Memory is per file and per node, never per record: a jm_file keeps its SEQ range,
  * counts and the first LH_JMERGE_DAMAGED_LISTED damaged lines; a jm_node keeps its
@@ -83,6 +84,11 @@ struct lh_jmerge {
 /* Reports one problem and keeps @code as the merge's when it is worse. */
 void lh__jmerge_problem(lh_jmerge *merge, lh_jmerge_code code, const char *fmt, ...)
     G_GNUC_PRINTF(3, 4);
+
+/* The first pass (jmerge_scan.c): the prior's summary into prior_held; an input's
+ * SEQ range, counts and damage into @file. Problems are reported. */
+void lh__jmerge_read_prior(lh_jmerge *merge, const char *path);
+void lh__jmerge_scan_file(lh_jmerge *merge, jm_file *file);
 
 /* The second pass: the records in their total order, then the summary. */
 lh_jmerge_code lh__jmerge_write(lh_jmerge *merge, FILE *out);
