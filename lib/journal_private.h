@@ -12,6 +12,9 @@ G_BEGIN_DECLS
  * bytes: FALSE when it had to stop before the end of @value. */
 gboolean lh__journal_escape(GString *out, const char *value, gsize limit);
 
+/* How many bytes @value takes escaped. */
+gsize lh__journal_escaped_len(const char *value);
+
 /* Appends the line "LHJ1 SEQ TIME NODE REST crc=XXXXXXXX\n" to @out: @node already
  * escaped, @rest the escaped "KIND KEY=VALUE..." (@rest_len bytes). What
  * lh_jrecord_format() writes, without building a record. */

@@ -48,8 +48,9 @@
  *   result    ocf= code= [reason=] ms=
  *               ocf: lh_ocf_code_name(code); code: the exit code in decimal
  *   rotate    next=FILE NAME
- * Any record may end with truncated=yes: the writer cut its longest values so that
- * the line stays within LH_JOURNAL_LINE_MAX. Readers ignore keys they do not know.
+ * Any record may end with truncated=yes: the writer cut its longest values (to one
+ * length, the shorter ones whole, every key kept) so that the line stays within
+ * LH_JOURNAL_LINE_MAX. Readers ignore keys they do not know.
  * An action's records are written in one append with consecutive sequence numbers,
  * begin first and result last; a record's TIME is when it was noted, so records of
  * actions that overlapped (several agents at once) interleave in TIME but not in SEQ.
@@ -61,9 +62,8 @@
  * damaged line) and never glues a record to it.
  *
  * Files: DIR/journal-NNNNNNNNNNNNNNNNNNNN.lhj, NNN the first SEQ the file holds,
- * 20 digits, so that names sort in creation order. (After a crash the first record
- * may have a higher SEQ than the name: every SEQ in a file is at least its NNN and
- * below the next file's.) The newest file is the open one;
+ * 20 digits, so that names sort in creation order (every SEQ in a file is at least
+ * its NNN and below the next file's). The newest file is the open one;
  * when appending would take it past the size limit, the writer ends it with a
  * "rotate" record (next=FILE NAME) and starts the next. A file whose last record is
  * a rotate is closed. At most LHOST_JOURNAL_FILES files are kept, the oldest go first.
@@ -87,11 +87,18 @@
  * under the lock); if that file is lost or damaged, from the newest file's last
  * valid record, plus one.
  *
+ * Dropped records take no number: a node's SEQs have no gap but where a crash left
+ * damaged lines (a torn tail), which is what lets `lhost journal merge` insist on
+ * unbroken series. A short write (a full disk) is truncated back, so it leaves no
+ * torn record either; a rotate record that was written stays, and the records that
+ * follow it go to the file it names (made by the next writer if need be).
+ *
  * DIR/seq is the writer's own: "NNNNNNNNNNNNNNNNNNNN journal-NNNNNNNNNNNNNNNNNNNN.lhj\n",
  * the next SEQ and the open file, both 20 digits (rewritten in place, always 54
  * bytes), so that an append finds its file without listing the directory. It is
- * updated before the records are appended (a crash in between loses numbers, never
- * repeats them), and the open file's last record is checked against it. DIR is
+ * rewritten after the records are appended, and the open file's last record is
+ * checked against it: a crash in between, or a DIR/seq restored from an older copy,
+ * neither repeats nor skips a number. DIR is
  * made 0700 (with its parents), files 0600; DIR must be owned by the writer and
  * writable by no one else, and neither DIR nor anything in it may be a symbolic
  * link: those are refused, not followed. Nothing is fsynced: a crash may lose the

@@ -133,39 +133,96 @@ static char *node_name(void)
 
 /* ---- noting --------------------------------------------------------------------- */
 
+#define PAIRS_MAX 16 /* the runtime's records have eight at most */
+
+typedef struct pair {
+    const char *key;
+    const char *value;
+    gsize room; /* escaped bytes the value may take: G_MAXSIZE, or less once cut */
+} pair;
+
+/* The most bytes every escaped value may take so that they all fit in @budget: the
+ * longest are cut first, to the same length (the shorter ones are kept whole). */
+static gsize fair_cap(const gsize *lens, gsize n, gsize budget)
+{
+    gsize low = 0, high = budget;
+
+    while (low < high) {
+        gsize mid = low + (high - low + 1) / 2, total = 0;
+
+        for (gsize i = 0; i < n; i++) {
+            total += MIN(lens[i], mid);
+        }
+        if (total <= budget) {
+            low = mid;
+        } else {
+            high = mid - 1;
+        }
+    }
+    return low;
+}
+
+/* Gives each value the room it may take, cutting the longest when the line would pass
+ * LH_JOURNAL_LINE_MAX; TRUE when something was cut. */
+static gboolean share_room(const char *kind, pair *pairs, gsize n)
+{
+    gsize fixed = strlen(kind) + sizeof(TRUNCATED), bound = strlen(kind), budget, cap;
+    gsize lens[PAIRS_MAX];
+    gboolean cut = FALSE;
+
+    for (gsize i = 0; i < n; i++) {
+        fixed += strlen(pairs[i].key) + 2;
+        bound += strlen(pairs[i].key) + 2 + 3 * strlen(pairs[i].value);
+        pairs[i].room = G_MAXSIZE;
+    }
+    if (bound <= journal.rest_max) {
+        return FALSE; /* a monitor's records: no byte counted twice */
+    }
+    for (gsize i = 0; i < n; i++) {
+        lens[i] = lh__journal_escaped_len(pairs[i].value);
+    }
+    budget = journal.rest_max > fixed ? journal.rest_max - fixed : 0;
+    cap = fair_cap(lens, n, budget);
+    for (gsize i = 0; i < n; i++) {
+        if (lens[i] > cap) {
+            pairs[i].room = cap;
+            cut = TRUE;
+        }
+    }
+    return cut;
+}
+
 /* A record is kept as the escaped text of its line after the node, and its time: the
- * rest of the line (sequence number, crc) is only known at the write. A line is kept
- * within LH_JOURNAL_LINE_MAX by cutting what would pass it (truncated=yes). */
+ * rest of the line (sequence number, crc) is only known at the write. */
 static void note_valist(const char *kind, va_list ap)
 {
     GString *notes = journal.notes;
-    gsize limit = notes->len + journal.rest_max;
     gint64 now = g_get_real_time();
-    gboolean whole = TRUE;
+    pair pairs[PAIRS_MAX];
+    gsize n = 0;
+    gboolean cut;
     const char *key;
 
     g_return_if_fail(lh__journal_is_name(kind, FALSE));
-    g_string_append(notes, kind);
     while ((key = va_arg(ap, const char *)) != NULL) {
         const char *value = va_arg(ap, const char *);
 
-        if (value == NULL || !whole) {
-            continue;
+        if (!lh__journal_is_name(key, TRUE) || strcmp(key, "crc") == 0 || n == PAIRS_MAX) {
+            g_critical("journal: '%s' is no key, or one too many", key);
+        } else if (value != NULL) {
+            pairs[n++] = (pair){key, value, G_MAXSIZE};
         }
-        if (!lh__journal_is_name(key, TRUE) || strcmp(key, "crc") == 0) {
-            g_critical("journal: '%s' is no key", key);
-            continue;
-        }
-        if (notes->len + strlen(key) + 2 > limit) {
-            whole = FALSE;
-            continue;
-        }
-        g_string_append_c(notes, ' ');
-        g_string_append(notes, key);
-        g_string_append_c(notes, '=');
-        whole = lh__journal_escape(notes, value, limit);
     }
-    if (!whole) {
+    cut = share_room(kind, pairs, n);
+    g_string_append(notes, kind);
+    for (gsize i = 0; i < n; i++) {
+        g_string_append_c(notes, ' ');
+        g_string_append(notes, pairs[i].key);
+        g_string_append_c(notes, '=');
+        lh__journal_escape(notes, pairs[i].value,
+                           pairs[i].room == G_MAXSIZE ? G_MAXSIZE : notes->len + pairs[i].room);
+    }
+    if (cut) {
         g_string_append(notes, " " TRUNCATED);
     }
     g_string_append_c(notes, '\n');
@@ -204,8 +261,7 @@ void lh_journal_begin(const char *agent, const char *resource, const char *actio
                                    FILE_SIZE_MAX, (gint64)LH_JOURNAL_DEFAULT_FILE_SIZE);
     g_free(journal.node);
     journal.node = node_name();
-    journal.rest_max = LH_JOURNAL_LINE_MAX - HEAD_MAX - strlen(journal.node) - CRC_LEN
-                       - (sizeof(TRUNCATED) - 1 + 1);
+    journal.rest_max = LH_JOURNAL_LINE_MAX - HEAD_MAX - strlen(journal.node) - CRC_LEN;
     journal.notes = g_string_sized_new(1024);
     journal.times = g_array_sized_new(FALSE, FALSE, sizeof(gint64), 8);
     journal.recording = TRUE;
@@ -601,8 +657,22 @@ static gboolean append_text(int fd, const char *name, gint64 size, gboolean torn
     return FALSE;
 }
 
-/* Closes the open file with a rotate record numbered d->next and appends the noted
- * records, numbered on, to a new file named after the first of them. */
+/* DIR/seq follows what was appended. Were it not rewritten (a crash, an I/O error), the
+ * open file's last record still gives the next number: nothing to warn about. */
+static void advance_seq(jdir *d, guint64 next, const char *name)
+{
+    g_autofree char *why = NULL;
+
+    if (!write_seq(d, next, name, &why)) {
+        lh_debug("journal: %s", why);
+    }
+}
+
+/* Closes the open file with a rotate record numbered d->next, then appends the noted
+ * records, numbered on, to a new file named after the first of them. Whatever fails,
+ * no number is skipped: a rotate record that could not be written leaves everything as
+ * it was (the new file is only made after it), and a closed file whose next one is
+ * missing or empty is continued by recovery with the number its rotate record gave. */
 static gboolean rotate_and_append(jdir *d, char **why)
 {
     char next_name[NAME_LEN + 1];
@@ -616,7 +686,7 @@ static gboolean rotate_and_append(jdir *d, char **why)
     file_name(next_name, d->next + 1);
     rest = g_strconcat("rotate next=", next_name, NULL); /* a name needs no escape */
     lh__journal_line(closing, d->next, g_get_real_time(), journal.node, rest, strlen(rest));
-    if (!write_seq(d, d->next + 1 + journal.times->len, next_name, why)) {
+    if (!append_text(d->curfd, d->name, d->size, d->torn, closing, d->path, why)) {
         return FALSE;
     }
     fd = open_journal_file(d->dirfd, next_name, O_CREAT, &new_size);
@@ -624,10 +694,11 @@ static gboolean rotate_and_append(jdir *d, char **why)
         *why = g_strdup_printf("cannot create %s/%s: %s", d->path, next_name, g_strerror(errno));
         return FALSE;
     }
-    /* The new file exists before the rotate record names it. */
-    ok = append_text(d->curfd, d->name, d->size, d->torn, closing, d->path, why)
-         && append_text(fd, next_name, new_size, FALSE, batch, d->path, why);
+    ok = append_text(fd, next_name, new_size, FALSE, batch, d->path, why);
     close(fd);
+    if (ok) {
+        advance_seq(d, d->next + 1 + journal.times->len, next_name);
+    }
     prune(d, journal.files);
     return ok;
 }
@@ -639,9 +710,6 @@ static gboolean append_records(jdir *d, char **why)
     if (d->curfd >= 0 && d->size > 0 && d->size + (gint64)batch->len > journal.file_size) {
         return rotate_and_append(d, why);
     }
-    if (!write_seq(d, d->next + journal.times->len, d->name, why)) {
-        return FALSE;
-    }
     if (d->curfd < 0) {
         d->curfd = open_journal_file(d->dirfd, d->name, O_CREAT, &d->size);
         if (d->curfd < 0) {
@@ -650,7 +718,11 @@ static gboolean append_records(jdir *d, char **why)
             return FALSE;
         }
     }
-    return append_text(d->curfd, d->name, d->size, d->torn, batch, d->path, why);
+    if (!append_text(d->curfd, d->name, d->size, d->torn, batch, d->path, why)) {
+        return FALSE;
+    }
+    advance_seq(d, d->next + journal.times->len, d->name);
+    return TRUE;
 }
 
 /* ---- the directory and its lock --------------------------------------------------- */

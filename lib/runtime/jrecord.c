@@ -231,6 +231,16 @@ static void escape_all(GString *out, const char *value)
     g_string_truncate(out, (gsize)(q - out->str));
 }
 
+gsize lh__journal_escaped_len(const char *value)
+{
+    gsize len = 0;
+
+    for (const guchar *p = (const guchar *)value; *p != '\0'; p++) {
+        len += needs_escape(*p) ? 3 : 1;
+    }
+    return len;
+}
+
 gboolean lh__journal_escape(GString *out, const char *value, gsize limit)
 {
     gsize len = strlen(value);

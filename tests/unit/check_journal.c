@@ -760,29 +760,41 @@ START_TEST(writer_node_name_and_off)
 }
 END_TEST
 
-/* Values that would make a line longer than the reader takes are cut. */
+/* Values that would make a line longer than the reader takes are cut, the longest
+ * first; every key stays, and the record says truncated=yes. */
 START_TEST(writer_cuts_what_a_line_cannot_hold)
 {
     world w;
     view v;
     g_autofree char *huge = g_strnfill(100 * 1024, '\n'); /* escaped: 300 KiB */
+    g_autofree char *a = g_strnfill(50 * 1024, 'a');
+    g_autofree char *b = g_strnfill(30 * 1024, 'b');
     const char *got;
 
     world_init(&w);
     lh_journal_begin("demo", "rsc_demo", "monitor");
     lh_journal_note("command", "argv", huge, "end", "exited", NULL);
+    lh_journal_note("decision", "first", a, "second", b, "third", "c", NULL);
     lh_journal_end(LH_OCF_SUCCESS, huge, 1);
     view_load(&v, w.dir);
     ck_assert_int_eq(v.damaged + v.torn, 0);
-    ck_assert_uint_eq(v.records->len, 3);
+    ck_assert_uint_eq(v.records->len, 4);
     got = lh_jrecord_get(record_at(&v, 1), "argv");
-    ck_assert_uint_gt(strlen(got), 20000);
-    ck_assert_uint_lt(strlen(got), 100 * 1024);
+    ck_assert_uint_gt(strlen(got), 20000); /* all the room there is: 3 bytes each */
+    ck_assert_uint_lt(strlen(got), LH_JOURNAL_LINE_MAX / 3);
     ck_assert_int_eq(strspn(got, "\n"), strlen(got));
+    ck_assert_str_eq(lh_jrecord_get(record_at(&v, 1), "end"), "exited");
     ck_assert_str_eq(lh_jrecord_get(record_at(&v, 1), "truncated"), "yes");
-    ck_assert_ptr_null(lh_jrecord_get(record_at(&v, 1), "end")); /* past the cut */
-    ck_assert_str_eq(lh_jrecord_get(record_at(&v, 2), "ocf"), "OCF_SUCCESS");
+    /* the longest cut, the shorter ones whole */
+    got = lh_jrecord_get(record_at(&v, 2), "first");
+    ck_assert_uint_gt(strlen(got), 30 * 1024);
+    ck_assert_uint_lt(strlen(got), 50 * 1024);
+    ck_assert_str_eq(lh_jrecord_get(record_at(&v, 2), "second"), b);
+    ck_assert_str_eq(lh_jrecord_get(record_at(&v, 2), "third"), "c");
     ck_assert_str_eq(lh_jrecord_get(record_at(&v, 2), "truncated"), "yes");
+    ck_assert_str_eq(lh_jrecord_get(record_at(&v, 3), "ocf"), "OCF_SUCCESS");
+    ck_assert_str_eq(lh_jrecord_get(record_at(&v, 3), "ms"), "1");
+    ck_assert_str_eq(lh_jrecord_get(record_at(&v, 3), "truncated"), "yes");
     ck_assert_ptr_null(lh_jrecord_get(record_at(&v, 0), "truncated"));
     view_release(&v);
     world_release(&w);
@@ -1274,7 +1286,7 @@ START_TEST(writer_lock_held_too_long)
     view_load(&v, w.dir);
     ck_assert_uint_eq(v.records->len, 6); /* the first and the last action */
     ck_assert_str_eq(lh_jrecord_get(record_at(&v, 3), "action"), "stop");
-    assert_seqs_increase(&v);
+    ck_assert_uint_eq(record_at(&v, 3)->seq, 4); /* nothing skipped for what was dropped */
     view_release(&v);
     world_release(&w);
 }
@@ -1353,8 +1365,22 @@ static void big_action(const char *name)
     lh_journal_end(LH_OCF_SUCCESS, NULL, 1);
 }
 
-/* A full disk (a tiny tmpfs, as root in a mount namespace of the test's own): the
- * action goes on, one warning, and a short write is taken back: no torn record. */
+/* A tmpfs of 64 KiB as the journal directory, in a mount namespace of the test's own
+ * (root): FALSE, with a SKIP line, where there is none. */
+static gboolean mount_tiny_tmpfs(world *w, const char *test)
+{
+    if (geteuid() != 0 || unshare(CLONE_NEWNS) != 0
+        || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {
+        printf("# SKIP %s: no mount namespace (not root?)\n", test);
+        return FALSE;
+    }
+    ck_assert_int_eq(g_mkdir_with_parents(w->dir, 0700), 0);
+    ck_assert_int_eq(mount("lhost-full", w->dir, "tmpfs", 0, "size=64k,mode=0700"), 0);
+    return TRUE;
+}
+
+/* A full disk: the action goes on, one warning, and a short write is taken back: no
+ * torn record, and no number skipped. */
 START_TEST(writer_full_disk)
 {
     world w;
@@ -1363,14 +1389,10 @@ START_TEST(writer_full_disk)
     g_autofree char *log = NULL;
 
     world_init(&w);
-    if (geteuid() != 0 || unshare(CLONE_NEWNS) != 0
-        || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {
-        printf("# SKIP writer_full_disk: no mount namespace (not root?)\n");
+    if (!mount_tiny_tmpfs(&w, "writer_full_disk")) {
         world_release(&w);
         return;
     }
-    ck_assert_int_eq(g_mkdir_with_parents(w.dir, 0700), 0);
-    ck_assert_int_eq(mount("lhost-full", w.dir, "tmpfs", 0, "size=64k,mode=0700"), 0);
     action("start", "1");
     fill_up(w.dir);
     big_action("monitor");
@@ -1389,9 +1411,68 @@ START_TEST(writer_full_disk)
     view_load(&v, w.dir);
     ck_assert_int_eq(v.damaged + v.torn, 0);
     ck_assert_uint_eq(v.records->len, 6);
-    assert_seqs_increase(&v);
+    for (guint i = 0; i < 6; i++) { /* no gap where records were dropped */
+        ck_assert_uint_eq(record_at(&v, i)->seq, i + 1);
+    }
     view_release(&v);
     ck_assert_int_eq(warnings(&w), 1);
+    umount(w.dir);
+    world_release(&w);
+}
+END_TEST
+
+/* The disk full in the middle of a rotation (the rotate record fits in the old file's
+ * last block, the new file gets none, so the records for it are dropped): once there is room, the next records go to the
+ * new file, numbered on from the rotate record, no number skipped or repeated. */
+START_TEST(writer_full_disk_at_rotation)
+{
+    world w;
+    view v;
+    g_autofree char *detail = g_strnfill(300, 'd');
+    g_autofree char *filler = NULL;
+    g_autofree char *first = NULL;
+    struct stat st;
+    gint64 one;
+    guint rotate = 0, n;
+
+    world_init(&w);
+    if (!mount_tiny_tmpfs(&w, "writer_full_disk_at_rotation")) {
+        world_release(&w);
+        return;
+    }
+    /* 5000: the file's last block keeps room for the rotate record */
+    g_setenv("LHOST_JOURNAL_FILE_SIZE", "5000", TRUE);
+    first = path_in(&w, "journal-00000000000000000001.lhj");
+    action("monitor", detail);
+    ck_assert_int_eq(stat(first, &st), 0);
+    one = st.st_size;
+    /* until the next action, no shorter than the first (its numbers have as many digits
+     * or more), rotates */
+    for (n = 1; n < 20 && st.st_size + one <= 5000; n++) {
+        action("monitor", detail);
+        ck_assert_int_eq(stat(first, &st), 0);
+    }
+    fill_up(w.dir);
+    action("monitor", detail);
+    ck_assert_int_eq(warnings(&w), 1);
+    filler = g_build_filename(w.dir, "filler", NULL);
+    ck_assert_int_eq(unlink(filler), 0);
+    action("stop", detail);
+    view_load(&v, w.dir);
+    ck_assert_int_eq(v.damaged + v.torn, 0);
+    ck_assert_uint_eq(v.files->len, 2);
+    ck_assert_uint_eq(v.records->len, (n + 1) * 3 + 1);
+    for (guint i = 0; i < v.records->len; i++) {
+        ck_assert_uint_eq(record_at(&v, i)->seq, i + 1);
+        if (strcmp(record_at(&v, i)->kind, "rotate") == 0) {
+            rotate = i;
+        }
+    }
+    ck_assert_uint_eq(rotate, n * 3);
+    ck_assert_str_eq(lh_jrecord_get(record_at(&v, rotate), "next"),
+                     g_ptr_array_index(v.files, 1));
+    ck_assert_str_eq(lh_jrecord_get(record_at(&v, rotate + 1), "action"), "stop");
+    view_release(&v);
     umount(w.dir);
     world_release(&w);
 }
@@ -1434,5 +1515,6 @@ int main(void)
     add_tcase(s, writer_lock_held_too_long);
     add_tcase(s, writer_after_a_torn_tail);
     add_tcase(s, writer_full_disk);
+    add_tcase(s, writer_full_disk_at_rotation);
     return lh_test_run_suite(s);
 }
