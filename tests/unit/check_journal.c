@@ -1421,9 +1421,10 @@ START_TEST(writer_full_disk)
 }
 END_TEST
 
-/* The disk full in the middle of a rotation (the rotate record fits in the old file's
- * last block, the new file gets none, so the records for it are dropped): once there is room, the next records go to the
- * new file, numbered on from the rotate record, no number skipped or repeated. */
+/* The disk full in the middle of a rotation: the rotate record fits in the old file's
+ * last block, the new file gets none, so the records meant for it are dropped. Once
+ * there is room, the next records go to the new file, numbered on from the rotate
+ * record: no number skipped or repeated. */
 START_TEST(writer_full_disk_at_rotation)
 {
     world w;
