@@ -5,7 +5,8 @@
 # and PID, mount, UTS and IPC namespaces whose PID 1 is tests/cluster/node-init.
 # Nothing touches the host's own network or mount table: the only host-wide things
 # the lab makes are its namespaces' names, one loop device per shared disk and its
-# directory, and lab_down removes them all.
+# directory, and lab_down removes them all; and, when the host has none, the directory
+# /var/lib/lhost, made and left as the mount point each node binds its own over.
 #
 # Sourced by the cluster scenarios and the demo. The shell that calls lab_up must
 # stay alive until lab_down: node launchers are its children (so it reaps them) and
@@ -125,7 +126,7 @@ XML
 
 lab_prepare_node() { # lab_prepare_node N NODES
     local d="$LAB/node$1"
-    mkdir -p "$d"/{etc-corosync,var-lib-corosync,var-lib-heartbeat,srv,opt}
+    mkdir -p "$d"/{etc-corosync,var-lib-corosync,var-lib-heartbeat,var-lib-lhost,srv,opt}
     mkdir -p "$d"/var-lib-pacemaker/{cib,pengine,blackbox,cores,bundles}
     mkdir -p "$d"/log/{pacemaker/bundles,corosync}
     chown -R hacluster:haclient "$d/var-lib-pacemaker" "$d/log/pacemaker"
@@ -316,12 +317,14 @@ lab_up() { # lab_up NODES BUILDDIR [fencing]: sets LAB, LAB_ID, LAB_NODES, lab_u
     LAB_ID="lhl${LAB##*.}"
     LAB_NODES=$nodes
     LAB_FENCING=$fencing
+    LAB_BUILD=$build
     trap lab_down EXIT
     trap 'exit 143' TERM INT
     t0=$(lab_now_ms)
     printf 'JP1EMU_TIME_SCALE=%s\n' "$LAB_TIME_SCALE" >"$LAB/lab.env"
     lab_write_seed_cib "$nodes" "$fencing" "$LAB/seed-cib.xml"
     lab_install "$build"
+    mkdir -p /var/lib/lhost # the mount point of each node's own (node-init)
     for n in $(seq "$nodes"); do lab_prepare_node "$n" "$nodes"; done
     lab_net_create "$nodes"
     if [ "$fencing" = 1 ]; then
@@ -359,6 +362,8 @@ lab_down() {
     for n in $(seq "$LAB_NODES"); do
         lab_wait_node_gone "$n" 30 || lab_kill_node "$n"
     done
+    # Every node is down: their journals are whole, the teardown's stops included.
+    [ -n "${lab_journal_name:-}" ] && lab_journals "$lab_journal_name"
     for dev in $(cat "$LAB/loop-devices" 2>/dev/null); do losetup -d "$dev" 2>/dev/null; done
     for n in $(seq "$LAB_NODES"); do ip netns del "$(lab_ns "$n")" 2>/dev/null; done
     ip netns del "$LAB_ID-sw" 2>/dev/null
@@ -384,6 +389,67 @@ lab_leftovers() {
     grep -F " $LAB" /proc/self/mountinfo | sed 's/^/mount: /'
     losetup -a 2>/dev/null | grep -F "$LAB" | sed 's/^/loop device: /'
     return 0
+}
+
+# ---- the nodes' journals ---------------------------------------------------------------------
+# Each node's journal files as the host sees them: node-init binds $LAB/nodeN/var-lib-lhost
+# over the node's /var/lib/lhost, so a powered-off node's files are still there.
+lab_journal_files() { ls "$LAB"/node*/var-lib-lhost/journal/journal-*.lhj 2>/dev/null; }
+
+# Does the lhost under test draw timelines (`lhost timeline MERGED -o FILE.svg`)?
+lab_has_timeline() { "$LAB_LHOST" --help 2>&1 | grep -qE '^ *timeline\b'; }
+
+# Merges every node's journal into $LAB/merged.lhj (lhost journal merge; its exit
+# status in lab_merge_rc: 0 COMPLETE, 1 INCOMPLETE, 3 a rule broken, 4 I/O; what it
+# said in $LAB/merge.err), draws $LAB/timeline.svg when lhost can (lab_timeline_rc),
+# and copies both into the build as BUILD/tests/cluster/NAME.merged.lhj and
+# NAME.timeline.svg; a step that failed leaves no artefact, never an older one. Says
+# what it did in one note; never fails: what a failed merge means is the caller's.
+lab_journals() { # lab_journals NAME
+    local out="$LAB_BUILD/tests/cluster" t0 files summary
+    t0=$(lab_now_ms)
+    lab_merge_rc="" lab_timeline_rc="" lab_merge_said=""
+    mkdir -p "$out" && rm -f "$out/$1.merged.lhj" "$out/$1.timeline.svg" || return 0
+    mapfile -t files < <(lab_journal_files)
+    if [ "${#files[@]}" = 0 ]; then
+        lab_note "journals: no node has any"
+        return 0
+    fi
+    # lhost journals none of this: LHOST_JOURNAL_DIR=off keeps it so, whatever it becomes
+    LHOST_JOURNAL_DIR=off "$LAB_LHOST" journal merge -o "$LAB/merged.lhj" "${files[@]}" \
+        2>"$LAB/merge.err"
+    lab_merge_rc=$?
+    lab_merge_said=$(cat "$LAB/merge.err")
+    if [ "$lab_merge_rc" -gt 1 ]; then
+        lab_note "journals: lhost journal merge of ${#files[@]} files failed ($lab_merge_rc):" \
+            "$(tail -3 "$LAB/merge.err" | tr '\n' ' ')"
+        return 0
+    fi
+    cp "$LAB/merged.lhj" "$out/$1.merged.lhj"
+    summary=$(tail -1 "$LAB/merged.lhj" | sed 's/^LHJ1 [^ ]* [^ ]* - merge //; s/ crc=.*//')
+    if lab_has_timeline; then
+        LHOST_JOURNAL_DIR=off "$LAB_LHOST" timeline "$LAB/merged.lhj" -o "$LAB/timeline.svg" \
+            >>"$LAB/merge.err" 2>&1
+        lab_timeline_rc=$?
+        [ "$lab_timeline_rc" = 0 ] && cp "$LAB/timeline.svg" "$out/$1.timeline.svg"
+    fi
+    lab_note "journals: ${#files[@]} files merged, $summary -> $out/$1.merged.lhj" \
+        "${lab_timeline_rc:+(timeline $([ "$lab_timeline_rc" = 0 ] && echo "$1.timeline.svg" || echo "failed: $lab_timeline_rc"))}" \
+        "in $(lab_secs $(($(lab_now_ms) - t0))) s"
+}
+
+# One line per action in a journal (a node's, or a merge), in the order the actions
+# ended: "BEGIN_TIME RESULT_TIME NODE RESOURCE ACTION OCF". An action is its node's
+# records from its begin to its result, consecutive SEQ numbers (lhost-journal(5)).
+lab_journal_actions() { # lab_journal_actions FILE
+    awk '$1 == "LHJ1" && $4 != "-"' "$1" | LC_ALL=C sort -k4,4 -k2,2n | awk '
+        function val(key,   i) {
+            for (i = 6; i < NF; i++) if (index($i, key "=") == 1) return substr($i, length(key) + 2)
+            return "-"
+        }
+        $5 == "begin" { rsc[$4] = val("resource"); act[$4] = val("action"); began[$4] = $3 }
+        $5 == "result" && ($4 in rsc) { print began[$4], $3, $4, rsc[$4], act[$4], val("ocf"); delete rsc[$4] }' \
+        | LC_ALL=C sort -k2,2
 }
 
 # ---- shared disks and logical hosts --------------------------------------------------------------

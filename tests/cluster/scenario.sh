@@ -15,6 +15,10 @@ lab_can_run || skip_all "$lab_missing"
 LH=lhA
 VIP="$LAB_NET.100"
 scenario_name=$(basename "$0" .sh)
+# The teardown merges the nodes' journals into BUILD/tests/cluster/$scenario_name.merged.lhj
+# and draws $scenario_name.timeline.svg (lab_journals): every scenario leaves its own. A
+# merge that fails is only noted; power-cut.sh alone asserts on it.
+lab_journal_name=$scenario_name
 
 # lhA's members in start order ($MEMBERS), in stop order ($REVERSED), and how many.
 scenario_members() {
@@ -109,10 +113,12 @@ cluster_cmds() { # cluster_cmds NODE MARK
         | awk -v lh="$LH" '$3 ~ /\.cluster$/ && $4 == lh && $5 == "->" {printf "%s ", $3}' | sed 's/ $//'
 }
 
-# Tears the lab down and checks nothing of it is left; prints the plan.
+# Tears the lab down and checks nothing of it is left, runs the scenario's own
+# scenario_after_down if it has one (the merged journal is there then); prints the plan.
 scenario_end() {
     local nodes=$LAB_NODES
     lab_down
     is "$lab_left" "" "lab torn down: no process, namespace, mount or loop device of its $nodes nodes left"
+    declare -F scenario_after_down >/dev/null && scenario_after_down
     finish
 }
