@@ -4,6 +4,7 @@
  *
  *   lhost [OPTIONS] start|stop|monitor|kill|status|check|cib|blackbox [NAME]
  *   lhost journal merge|show ...   (lhost_journal.c)
+ *   lhost timeline MERGED [-o FILE.svg]
  *
  * Exit codes are OCF's (lhost(8)): 0 done / running, 1 failed or partly running,
  * 2 bad usage, 5 an agent missing, 6 a bad definition, 7 not running (monitor).
@@ -442,6 +443,8 @@ static const char summary[] =
     "                 nodes' journals as one timeline (lhost journal merge --help)\n"
     "  journal show [--json] [FILE...]\n"
     "                 journal records, this node's when no FILE is given\n"
+    "  timeline MERGED [-o FILE.svg]\n"
+    "                 a merged journal drawn as SVG: nodes as lanes, a row per resource\n"
     "\nExit codes are OCF's, see lhost(8); the journal's own, lhost-journal(5).";
 
 static gboolean parse_options(int *argc, char ***argv, options *opts)
@@ -519,6 +522,9 @@ int main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "journal") == 0) {
         return lhost_journal_main(argc - 1, argv + 1);
     }
+    if (argc > 1 && strcmp(argv[1], "timeline") == 0) {
+        return lhost_timeline_main(argc - 1, argv + 1);
+    }
     if (!parse_options(&argc, &argv, &opts)) {
         options_release(&opts);
         return LH_OCF_ERR_ARGS;
@@ -532,7 +538,8 @@ int main(int argc, char **argv)
     if (cmd == NULL || (cmd->needs_name && name == NULL) || argc > 3) {
         fprintf(stderr, "usage: lhost [OPTIONS] start|stop|monitor|kill|status|check|cib|"
                         "blackbox [NAME] (lhost --help)\n"
-                        "       lhost journal merge|show ... (lhost-journal(5))\n");
+                        "       lhost journal merge|show ... (lhost-journal(5))\n"
+                        "       lhost timeline MERGED [-o FILE.svg]\n");
         options_release(&opts);
         return LH_OCF_ERR_ARGS;
     }

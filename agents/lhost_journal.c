@@ -1,13 +1,17 @@
-/* lhost_journal.c - `lhost journal merge` and `lhost journal show` (lhost-journal(5)).
+/* lhost_journal.c - `lhost journal merge`, `lhost journal show` and `lhost timeline`
+ * (lhost-journal(5)).
  *
  *   lhost journal merge [--prior MERGED] [-o OUT] FILE...
  *   lhost journal show [--json] [--resource RSC] [--since TIME] [--until TIME] [FILE...]
+ *   lhost timeline MERGED [-o FILE.svg]
  *
  * merge writes the cluster-wide timeline of several nodes' journals (lhost/jmerge.h
  * does the work); show prints records, this node's own journal when no FILE is
  * given. Both report problems on stderr, one a line, and exit with lh_jmerge_code:
  * 0 done (merge: COMPLETE), 1 done but INCOMPLETE or with damaged lines skipped,
- * 2 bad usage, 3 a merge rule broken (nothing written), 4 an I/O error.
+ * 2 bad usage, 3 a merge rule broken (nothing written), 4 an I/O error. timeline
+ * draws a merge as SVG (lhost/jtimeline.h): 0 drawn, 2 bad usage, 3 not a merged
+ * journal, 4 an I/O error.
  */
 #include "config.h"
 
@@ -16,6 +20,7 @@
 #include <string.h>
 
 #include <lhost/jmerge.h>
+#include <lhost/jtimeline.h>
 
 #include "lhost_journal.h"
 
@@ -218,6 +223,48 @@ static int journal_show(int argc, char **argv)
         s.code = LH_JMERGE_IO;
     }
     return s.code;
+}
+
+/* ---- timeline ------------------------------------------------------------------------------ */
+
+static void timeline_problem(const char *message, gpointer data)
+{
+    fprintf(stderr, "lhost timeline: %s\n", message);
+}
+
+int lhost_timeline_main(int argc, char **argv)
+{
+    static const char timeline_usage[] = "usage: lhost timeline MERGED [-o FILE.svg]\n";
+    g_autofree char *output = NULL;
+    g_autofree char *why = NULL;
+    const GOptionEntry entries[] = {
+        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+         "Write to FILE.svg (made as FILE.svg.tmp, then renamed) instead of standard output",
+         "FILE.svg"},
+        {NULL, 0, 0, 0, NULL, NULL, NULL},
+    };
+    g_autoptr(GOptionContext) context = g_option_context_new("MERGED");
+    g_autoptr(GError) error = NULL;
+    lh_jtimeline_code code;
+
+    g_option_context_add_main_entries(context, entries, NULL);
+    g_option_context_set_summary(context, "Draw a merged journal (lhost journal merge) as an "
+                                          "SVG timeline: nodes as lanes, a row per resource.");
+    g_option_context_set_description(context, "Exit codes and the picture: lhost-journal(5).");
+    if (!g_option_context_parse(context, &argc, &argv, &error)) {
+        fprintf(stderr, "lhost timeline: %s\n%s", error->message, timeline_usage);
+        return LH_JTIMELINE_USAGE;
+    }
+    if (argc != 2) {
+        fprintf(stderr, "lhost timeline: %s\n%s", argc < 2 ? "no MERGED file" : "one MERGED file only",
+                timeline_usage);
+        return LH_JTIMELINE_USAGE;
+    }
+    code = lh_jtimeline_write(argv[1], output, stdout, timeline_problem, NULL, &why);
+    if (why != NULL) {
+        fprintf(stderr, "lhost timeline: %s\n", why);
+    }
+    return code;
 }
 
 /* ---- the command ---------------------------------------------------------------------- */

@@ -9,4 +9,9 @@
  * skipped, 2 usage, 3 a rule broken, 4 I/O). */
 int lhost_journal_main(int argc, char **argv);
 
+/* `lhost timeline MERGED [-o FILE.svg]`: @argv[0] is "timeline". Its exit code:
+ * lhost/jtimeline.h's lh_jtimeline_code (0 drawn, 2 usage, 3 not a merged journal,
+ * 4 I/O). */
+int lhost_timeline_main(int argc, char **argv);
+
 #endif
