@@ -31,6 +31,7 @@ const char *lh_header_unit_lhost(void);
 const char *lh_header_unit_cib(void);
 const char *lh_header_unit_jmerge(void);
 const char *lh_header_unit_journal(void);
+const char *lh_header_unit_jtimeline(void);
 
 typedef const char *(*unit_fn)(void);
 
@@ -39,7 +40,7 @@ static const unit_fn units[] = {
     lh_header_unit_log,        lh_header_unit_ocf,     lh_header_unit_poll,
     lh_header_unit_run,        lh_header_unit_state,   lh_header_unit_lhdef,
     lh_header_unit_agentinfo,  lh_header_unit_lhost,   lh_header_unit_cib,
-    lh_header_unit_jmerge,     lh_header_unit_journal,
+    lh_header_unit_jmerge,     lh_header_unit_journal,  lh_header_unit_jtimeline,
 };
 
 static gboolean has_unit(const char *name)
