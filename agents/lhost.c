@@ -29,6 +29,7 @@
 #include <qb/qblog.h>
 
 #include <lhost/cib.h>
+#include <lhost/journal.h>
 #include <lhost/lhost.h>
 #include <lhost/log.h>
 
@@ -122,6 +123,17 @@ static void print_member_head(const lh_lhost *lhost, guint index, const char *ac
             lhost->def->members->len, m->id, m->agent, action);
 }
 
+/* The journal's "member" record (lhost-journal(5)): one member's step of the
+ * operation, as lhost saw it; the member's agent journals the action itself. */
+static void journal_member(const lh_member *m, const char *action, const lh_member_outcome *done)
+{
+    char ms[24];
+
+    g_snprintf(ms, sizeof(ms), "%" G_GINT64_FORMAT, done->elapsed_ms);
+    lh_journal_note("member", "member", m->id, "agent", m->agent, "action", action, "ocf",
+                    lh_ocf_code_name(done->code), "reason", done->reason, "ms", ms, NULL);
+}
+
 /* On a terminal the head is shown while the member works and its result completes
  * the line; with --verbose elsewhere, whole lines only, so logs never hold halves. */
 static void show_progress(const lh_lhost *lhost, guint index, const char *action,
@@ -141,6 +153,7 @@ static void show_progress(const lh_lhost *lhost, guint index, const char *action
     qb_log(done->code == LH_OCF_SUCCESS ? LOG_INFO : LOG_WARNING, "%s: %s %s: %s (%" G_GINT64_FORMAT " ms)%s%s",
            lhost->def->name, action, m->id, lh_ocf_code_name(done->code), done->elapsed_ms,
            done->reason ? ": " : "", done->reason ? done->reason : "");
+    journal_member(m, action, done);
     if (!tty && opts->verbose) {
         print_member_head(lhost, index, action);
     }
@@ -236,6 +249,22 @@ static lh_result monitor_op(lh_lhost *lhost)
     return lh_lhost_monitor(lhost, FALSE, NULL);
 }
 
+/* The operation between the journal's begin and end (lhost/journal.h), as an agent's
+ * action is: "lhost" as the agent, the logical host as the resource. The members'
+ * agents journal their own actions in their processes (they inherit the environment
+ * that says where), and lh_run() notes each member command here. */
+static lh_result run_journaled(lh_lhost *lhost, const char *verb, operation_fn operation)
+{
+    gint64 started_us;
+    lh_result r;
+
+    lh_journal_begin("lhost", lhost->def->name, verb);
+    started_us = g_get_monotonic_time();
+    r = operation(lhost);
+    lh_journal_end((int)r.code, r.reason, (g_get_monotonic_time() - started_us) / 1000);
+    return r;
+}
+
 static int run_operation(const options *opts, const char *name, const char *verb,
                          operation_fn operation, gboolean locked)
 {
@@ -252,7 +281,7 @@ static int run_operation(const options *opts, const char *name, const char *verb
         return LH_OCF_ERR_GENERIC;
     }
     qb_log(LOG_INFO, "%s %s (%u members)", verb, lhost->def->name, lhost->def->members->len);
-    code = report(opts, lhost, verb, operation(lhost));
+    code = report(opts, lhost, verb, run_journaled(lhost, verb, operation));
     if (lock >= 0) {
         close(lock);
     }
