@@ -229,6 +229,107 @@ journal show --json "$world/real.lhj"
 is "$(printf '%s\n' "$out" | grep -vc '^{"seq":[0-9]*,"time":"[^"]*","node":"[^"]*","kind":"[a-z-]*","fields":{.*}}$')" 0 \
     "show --json of a real journal: one object a line"
 
+# ---- the lhost command's own operations --------------------------------------------------------
+# A logical host of a Dummy member (resource-agents': it keeps no journal) and the
+# real jp1base and jp1im on the emulator; lhost's journal in $world/lh, where the
+# members it runs journal too (they inherit LHOST_JOURNAL_DIR).
+lhost_world
+{
+    printf '[member dummy]\nagent = ocf:heartbeat:Dummy\nstate = %s\n' "$world/dummy.state"
+    jp1_members lhJ "$shd"
+} >"$world/defs/lhJ.conf"
+codes=""
+for op in start monitor stop kill; do
+    LHOST_JOURNAL_DIR="$world/lh" lhost "$op" lhJ
+    codes="$codes$op:$rc "
+done
+inject lhJ jbs_start.cluster 1
+LHOST_JOURNAL_DIR="$world/lh" lhost start lhJ
+codes="${codes}start:$rc"
+clear_injections lhJ
+is "$codes" "start:0 monitor:0 stop:0 kill:0 start:5" \
+    "lhost start, monitor, stop, kill, and a start that fails (the base rejects the logical host)"
+LHOST_JOURNAL_DIR="$world/lh" journal show
+is "$rc" 0 "... this node's journal reads without a problem"
+# lhost's own actions, in SEQ order: each one's records are consecutive, begin to result.
+is "$(printf '%s\n' "$out" | awk '$4 == "begin" && / agent=lhost / { a = $0; sub(/.* action=/, "", a); sub(/ .*/, "", a); open = 1 }
+    open && $4 == "result" { c = $0; sub(/.* code=/, "", c); sub(/ .*/, "", c); printf "%s:%s ", a, c; open = 0 }' | sed 's/ $//')" \
+    "$codes" "... lhost's begin (agent=lhost, action=OPERATION) and result (code=its exit code) for each"
+like "$out" " begin agent=lhost resource=lhJ action=start pid=[0-9]+" "... the logical host as the resource"
+like "$out" " member member=base agent=ocf:lhost:jp1base action=start ocf=OCF_SUCCESS ms=[0-9]+" \
+    "... a member record for each member's step (member, agent, action, OCF code)"
+like "$out" " member member=dummy agent=ocf:heartbeat:Dummy action=start ocf=OCF_SUCCESS " \
+    "... a member that keeps no journal of its own too"
+like "$out" " result ocf=OCF_ERR_INSTALLED code=5 reason=\"base \(ocf:lhost:jp1base\) start returned [^\"]*\" ms=" \
+    "... the failed start's result with its exit reason, naming the member"
+like "$out" " command argv=\"[^\"]*/jp1base start\" end=exited " "... the member commands lhost ran"
+is "$(printf '%s\n' "$out" | awk '{print $2}' | sort -u | wc -l)" 1 "... lhost and the members under one node name"
+# In TIME order (a merge of this node's journal), the first start: lhost's begin, each
+# member's own action within it and lhost's member record after it, lhost's result last.
+journal merge -o "$world/lh.lhj" "$world"/lh/journal-*.lhj
+is "$rc" 0 "the journal of lhost and its members merges: 0"
+journal show "$world/lh.lhj"
+is "$(printf '%s\n' "$out" | awk '
+        $4 == "begin" { a = $0; sub(/.* agent=/, "", a); sub(/ .*/, "", a) }
+        $4 == "begin" && a == "lhost" { n++ }
+        n != 1 { next }
+        $4 == "begin" { printf "%s ", a }
+        $4 == "result" { printf "result " }
+        $4 == "member" { m = $0; sub(/.* member=/, "", m); sub(/ .*/, "", m); printf "member:%s ", m }
+        $4 == "result" && a == "lhost" { n++ }
+        $4 == "result" { a = "lhost" }' | sed 's/ $//')" \
+    "lhost member:dummy jp1base result member:base jp1im result member:manager result" \
+    "... lhost start: its begin, each member's begin and result, lhost's member record, lhost's result"
+
+# ---- lhost timeline ---------------------------------------------------------------------------
+timeline() { # timeline ARGS: lhost timeline. Sets rc, err.
+    "$LHOST" timeline "$@" >"$world/out" 2>"$world/err"
+    rc=$?
+    err=$(cat "$world/err")
+}
+timeline
+is "$rc" 2 "timeline without MERGED: 2"
+timeline --no-such-option "$world/real.lhj"
+is "$rc" 2 "timeline with an unknown option: 2"
+timeline "$world/real.lhj" "$world/lh.lhj"
+is "$rc" 2 "timeline of two files: 2"
+timeline "$a1"
+is "$rc" 3 "timeline of a node's journal, not a merge: 3"
+like "$err" "$a1: not a merged journal" "... saying so"
+timeline "$world/no-such-file.lhj"
+is "$rc" 4 "timeline of a file that cannot be read: 4"
+timeline -o "$world/no/such/dir/t.svg" "$world/real.lhj"
+is "$rc" 4 "timeline -o into a directory that is not there: 4"
+journal merge -o "$world/cluster.lhj" "$world"/real/node*/journal-*.lhj "$world"/lh/journal-*.lhj
+is "$rc" 0 "a merge of the two agent nodes' journals and lhost's node's: 0"
+timeline "$world/cluster.lhj" -o "$world/cluster.svg"
+is "$rc" 0 "timeline MERGED -o FILE.svg: 0"
+[ ! -e "$world/cluster.svg.tmp" ]
+ok $? "... no FILE.svg.tmp left"
+if command -v xmllint >/dev/null; then
+    xmllint --noout "$world/cluster.svg" 2>"$world/xmllint"
+    ok $? "... well-formed XML (xmllint)$(head -3 "$world/xmllint" | tr '\n' ' ')"
+else
+    skip "xmllint is not installed"
+fi
+svg=$(cat "$world/cluster.svg")
+is "$(grep -o '<g class="lane" data-node="[^"]*"' "$world/cluster.svg" | wc -l)" 3 "... a lane per node"
+is "$(grep -c '<g class="action" data-node="node[12]" data-resource="rsc_jp1base">' "$world/cluster.svg")" 6 \
+    "... a bar per action of the agent on the two nodes"
+is "$(grep -c '<g class="action" [^>]*data-resource="lhJ">' "$world/cluster.svg")" 5 \
+    "... a bar per lhost operation"
+# A tooltip's lines: what, on which node; the OCF code and the exit reason; when, how long.
+is "$(grep -A1 '<rect class="bar failed"[^>]*><title>start of lhJ on ' "$world/cluster.svg" \
+    | sed 's/.*<title>//' | cut -c1-40 | tr '\n' '|')" "start of lhJ on $(uname -n) (lhost)|OCF_ERR_INSTALLED (5): base (ocf:lhost:j|" \
+    "... the failed start red, with its OCF code and reason in its tooltip"
+like "$(grep -A2 '<rect class="bar failed"[^>]*><title>start of lhJ on ' "$world/cluster.svg" | tail -1)" \
+    "^[0-2][0-9]:[0-5][0-9]:[0-5][0-9]\.[0-9]{3} to [0-2][0-9]:[0-5][0-9]:[0-5][0-9]\.[0-9]{3} UTC, [0-9]+ ms</title>" \
+    "... and its times and duration"
+like "$svg" 'class="mark"[^>]*>✕' "... and marked"
+timeline "$world/cluster.lhj"
+cmp -s "$world/out" "$world/cluster.svg"
+ok $? "timeline without -o: the same SVG on standard output"
+
 # ---- lhost-journal(5) -------------------------------------------------------------------------
 page="$top_srcdir/man/lhost-journal.5"
 if command -v man >/dev/null; then
@@ -239,6 +340,7 @@ for code in 0 1 2 3 4; do
     grep -q "^\.B $code\$" "$page"
     ok $? "lhost-journal(5) documents exit status $code"
 done
-grep -q '^\.B journal merge' "$top_srcdir/man/lhost.8" && grep -q '^\.B journal show' "$top_srcdir/man/lhost.8"
-ok $? "lhost(8) lists journal merge and journal show"
+grep -q '^\.B journal merge' "$top_srcdir/man/lhost.8" && grep -q '^\.B journal show' "$top_srcdir/man/lhost.8" \
+    && grep -q '^\.B timeline' "$top_srcdir/man/lhost.8"
+ok $? "lhost(8) lists journal merge, journal show and timeline"
 finish
