@@ -290,6 +290,36 @@ START_TEST(timeline_has_time_ticks_and_a_key)
 }
 END_TEST
 
+/* A result lost to a damaged line leaves its begin under way: the next action's
+ * result is still its own begin's (the highest SEQ below it), not the older one's. */
+START_TEST(timeline_matches_a_result_past_a_begin_whose_result_was_lost)
+{
+    g_autofree char *dir = lh_test_tmpdir();
+    g_autoptr(GString) text = g_string_new(NULL);
+    g_autofree char *path = NULL;
+    g_autoptr(lh_jmerge) m = lh_jmerge_new(NULL, NULL);
+    g_autofree char *merged = g_build_filename(dir, "merged.lhj", NULL);
+    g_autofree char *out = NULL;
+    char *crc;
+
+    add_action(text, 1, T0 + 1 * SEC, T0 + 2 * SEC, "n1", "jp1base", "rA", "start", 0, NULL);
+    crc = strstr(strstr(text->str, " result "), " crc=") + 5;
+    *crc = *crc == '0' ? '1' : '0'; /* SEQ 2, the result, damaged */
+    add_action(text, 3, T0 + 3 * SEC, T0 + 4 * SEC, "n1", "jp1base", "rA", "monitor", 7, NULL);
+    path = put(dir, "n1", text);
+    lh_jmerge_add_input(m, path);
+    ck_assert_int_eq(lh_jmerge_run(m, merged, NULL), LH_JMERGE_INCOMPLETE);
+    out = draw(dir, merged, LH_JTIMELINE_OK);
+    {
+        g_auto(svg) s = svg_read(out);
+        g_autofree char *title = texts(&s, ACTION("n1", "rA") "/s:rect/s:title");
+
+        ck_assert_str_eq(title, "monitor of rA on n1 (jp1base)\nOCF_NOT_RUNNING (7)\n"
+                                "07:00:03.000 to 07:00:04.000 UTC, 1000 ms");
+    }
+}
+END_TEST
+
 START_TEST(timeline_is_well_formed_whatever_the_names_hold)
 {
     g_autofree char *dir = lh_test_tmpdir();
@@ -377,6 +407,7 @@ int main(void)
     add_tcase(s, timeline_bar_titles_say_what_how_why_and_how_long);
     add_tcase(s, timeline_names_actions_marks_failures_and_shows_state_between);
     add_tcase(s, timeline_has_time_ticks_and_a_key);
+    add_tcase(s, timeline_matches_a_result_past_a_begin_whose_result_was_lost);
     add_tcase(s, timeline_is_well_formed_whatever_the_names_hold);
     add_tcase(s, timeline_of_what_is_no_merge_is_refused);
     add_tcase(s, timeline_io_errors_leave_nothing);
