@@ -36,6 +36,8 @@ typedef struct row {
     gint64 since_us;
     char *label;         /* an action's name not drawn yet: it did not fit in its bar */
     double label_x;      /* where it would start */
+    char *shown;         /* the name of the run of successes drawn: not repeated after each */
+    gboolean last_ok;    /* the last action succeeded */
 } row;
 
 typedef struct run {
@@ -88,6 +90,7 @@ static void row_free(gpointer p)
 
     g_free(r->resource);
     g_free(r->label);
+    g_free(r->shown);
     g_free(r);
 }
 
@@ -494,11 +497,16 @@ static void close_band(timeline *tl, const lane *l, row *r, gint64 until_us)
                                g_str_equal(r->state, "failed") ? "failedstate" : r->state, x0,
                                r->y + (ROW_H - BAND_H) / 2, x1 - x0, BAND_H, r->state);
     }
-    if (r->label != NULL && x1 - r->label_x >= CHAR_W * strlen(r->label) + 4) {
+    if (r->label != NULL && x1 - r->label_x >= CHAR_W * strlen(r->label) + 4
+        && g_strcmp0(r->label, r->shown) != 0) {
         g_string_append_printf(tl->buf, "<text class=\"out\" x=\"%.1f\" y=\"%.1f\">",
                                r->label_x, r->y + ROW_H / 2 - 4);
         put_text(tl->buf, r->label, 0);
         g_string_append(tl->buf, "</text>\n");
+        g_free(r->shown);
+        r->shown = g_steal_pointer(&r->label);
+    } else if (r->label != NULL && g_strcmp0(r->label, r->shown) != 0) {
+        g_clear_pointer(&r->shown, g_free); /* a name not seen: the next is not a repeat */
     }
     g_clear_pointer(&r->label, g_free);
 }
@@ -559,10 +567,18 @@ static void draw_action(timeline *tl, lane *l, row *r, const run *a, const lh_jr
                                r->y + ROW_H / 2 + 3.5);
         put_text(b, a->name, 0);
         g_string_append(b, "</text>");
+        g_free(r->shown);
+        r->shown = g_strdup(a->name);
     } else {
+        /* Only a run of successes of one action is named once: any other outcome, and
+         * the first success after one, are named. */
+        if (!g_str_equal(cls, "ok") || !r->last_ok) {
+            g_clear_pointer(&r->shown, g_free);
+        }
         r->label = g_strdup(a->name);
         r->label_x = x0 + w + 2;
     }
+    r->last_ok = g_str_equal(cls, "ok");
     if (g_str_equal(cls, "failed")) {
         g_string_append_printf(b, "<text class=\"mark\" x=\"%.1f\" y=\"%.1f\">\u2715</text>",
                                x0 + w, r->y + (ROW_H - BAR_H) / 2 - 1);
