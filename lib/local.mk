@@ -39,5 +39,6 @@ lib_liblhost_engine_a_SOURCES += lib/engine/jmerge.c lib/engine/jmerge_scan.c \
 	lib/engine/jmerge_write.c lib/engine/jshow.c lib/engine/jmerge_private.h
 lhostinclude_HEADERS += lib/lhost/jmerge.h
 # A merged journal drawn as SVG (lhost/jtimeline.h): lhost timeline.
-lib_liblhost_engine_a_SOURCES += lib/engine/jtimeline.c
+lib_liblhost_engine_a_SOURCES += lib/engine/jtimeline.c lib/engine/jtimeline_svg.c \
+	lib/engine/jtimeline_private.h
 lhostinclude_HEADERS += lib/lhost/jtimeline.h
