@@ -95,10 +95,10 @@ typedef struct scan {
 G_GNUC_PRINTF(2, 3)
 static void file_broken(jm_file *f, const char *fmt, ...)
 {
-    va_list ap;
-
     f->violations++;
     if (f->broken->len < BROKEN_KEPT) {
+        va_list ap;
+
         va_start(ap, fmt);
         g_ptr_array_add(f->broken, g_strdup_vprintf(fmt, ap));
         va_end(ap);
@@ -235,7 +235,6 @@ void lh__jmerge_scan_file(lh_jmerge *m, jm_file *f)
     lh_jrecord rec = LH_JRECORD_INIT;
     scan s = {0, -1, 0};
     goffset at = 0;
-    lh_jread r;
 
     if ((reader = lh_jreader_open(f->path, &why)) == NULL) {
         lh__jmerge_problem(m, LH_JMERGE_IO, "%s: cannot read it: %s", f->path, why);
@@ -243,8 +242,8 @@ void lh__jmerge_scan_file(lh_jmerge *m, jm_file *f)
     }
     for (;;) {
         g_autofree char *what = NULL;
+        lh_jread r = lh_jreader_next(reader, &rec, &at, &what);
 
-        r = lh_jreader_next(reader, &rec, &at, &what);
         if (r == LH_JREAD_RECORD) {
             if (f->node != NULL && strcmp(rec.node, f->node) == 0 && f->records > 0) {
                 check_step(m, f, &s, rec.seq, at);

@@ -31,7 +31,8 @@ static void write_record(FILE *out, const lh_jrecord *rec)
 /* The file @n is reading is done: it must have given what the first pass counted. */
 static gboolean file_done(lh_jmerge *m, jm_node *n, const jm_file *f)
 {
-    g_clear_pointer(&n->reader, lh_jreader_free);
+    lh_jreader_free(n->reader);
+    n->reader = NULL;
     n->at++;
     if (n->taken != f->included) {
         lh__jmerge_problem(m, LH_JMERGE_IO,
@@ -114,10 +115,8 @@ static lh_jrecord *oldest(const jm_node *n)
  * back by hours), the oldest goes anyway. TRUE while @n has a record to give. */
 static gboolean fill(lh_jmerge *m, jm_node *n)
 {
-    lh_jrecord *first;
-
     while (!n->drained && m->code < LH_JMERGE_VIOLATION) {
-        first = oldest(n);
+        lh_jrecord *first = oldest(n);
         if (first != NULL && first->time_us <= n->frontier_us - n->late_us) {
             return TRUE;
         }

@@ -249,7 +249,10 @@ gboolean lh_jfilter_match(lh_jfilter *filter, const lh_jrecord *rec)
 
 void lh_jfilter_release(lh_jfilter *filter)
 {
-    g_clear_pointer(&filter->actions, g_hash_table_unref);
+    if (filter->actions != NULL) {
+        g_hash_table_unref(filter->actions);
+        filter->actions = NULL;
+    }
 }
 
 /* ---- files and times ---------------------------------------------------------------- */
