@@ -11,6 +11,9 @@
  */
 #include "config.h"
 
+#include <sys/resource.h>
+#include <sys/wait.h>
+
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
@@ -398,6 +401,83 @@ START_TEST(timeline_to_a_stream_is_the_same_svg)
 }
 END_TEST
 
+/* ---- memory --------------------------------------------------------------------------------- */
+
+/* A merged file of @actions actions (begin, a command, result) over 4 nodes of 5
+ * resources, written streaming, its merge record last. */
+static char *many_actions(const char *dir, guint64 actions)
+{
+    char *path = g_build_filename(dir, "many.lhj", NULL);
+    FILE *out = fopen(path, "w");
+    g_autoptr(GString) line = g_string_new(NULL);
+
+    ck_assert(out != NULL);
+    for (guint64 i = 0; i < actions; i++) {
+        char node[8], rsc[8];
+        guint64 seq = 1 + (i / 4) * 3;
+        gint64 t = T0 + (gint64)i * SEC / 10;
+
+        g_snprintf(node, sizeof(node), "node%u", (guint)(i % 4));
+        g_snprintf(rsc, sizeof(rsc), "r%u", (guint)((i / 4) % 5));
+        g_string_truncate(line, 0);
+        add_record(line, seq, t, node, "begin", "agent", "jp1base", "resource", rsc, "action",
+                   i % 7 ? "monitor" : "start", "pid", "1", NULL);
+        add_record(line, seq + 1, t + SEC / 40, node, "command", "argv", "/bin/true", "end",
+                   "exited", "rc", "0", "ms", "1", NULL);
+        add_record(line, seq + 2, t + SEC / 20, node, "result", "ocf", "OCF_SUCCESS", "code",
+                   i % 11 ? "0" : "1", "ms", "50", NULL);
+        fputs(line->str, out);
+    }
+    g_string_truncate(line, 0);
+    add_record(line, 1, T0 + (gint64)actions * SEC / 10, LH_JMERGE_NODE, "merge", "status",
+               "COMPLETE", NULL);
+    fputs(line->str, out);
+    ck_assert_int_eq(fclose(out), 0);
+    return path;
+}
+
+/* Peak RSS (KiB) of a child process that draws @merged to /dev/null. */
+static long timeline_peak_kib(const char *merged)
+{
+    struct rusage usage;
+    int status;
+    pid_t pid = fork();
+
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        FILE *null = fopen("/dev/null", "w");
+
+        _exit(lh_jtimeline_write(merged, NULL, null, NULL, NULL, NULL) == LH_JTIMELINE_OK ? 0 : 1);
+    }
+    ck_assert_int_eq(wait4(pid, &status, 0, &usage), pid);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the drawing ended %d", status);
+    return usage.ru_maxrss;
+}
+
+/* 20 times the actions cost no more memory (within a margin for the allocator): what
+ * is kept is per node and resource. The figures go to the test log. */
+START_TEST(timeline_memory_does_not_grow_with_the_records)
+{
+    g_autofree char *dir = lh_test_tmpdir();
+    g_autofree char *small = many_actions(dir, 5000);
+    g_autofree char *big = NULL;
+    long small_kib = timeline_peak_kib(small);
+    long big_kib;
+
+    unlink(small);
+    big = many_actions(dir, 100000);
+    big_kib = timeline_peak_kib(big);
+    printf("timeline: peak RSS %ld KiB for 5000 actions, %ld KiB for 100000\n", small_kib,
+           big_kib);
+#if defined(__SANITIZE_ADDRESS__)
+    /* ASan's quarantine keeps freed memory: the figures say nothing then. */
+    return;
+#endif
+    ck_assert_msg(big_kib <= small_kib + small_kib / 4 + 1024,
+                  "peak RSS %ld KiB for 100000 actions, %ld KiB for 5000", big_kib, small_kib);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("jtimeline");
@@ -412,5 +492,6 @@ int main(void)
     add_tcase(s, timeline_of_what_is_no_merge_is_refused);
     add_tcase(s, timeline_io_errors_leave_nothing);
     add_tcase(s, timeline_to_a_stream_is_the_same_svg);
+    add_tcase_timeout(s, timeline_memory_does_not_grow_with_the_records, 120);
     return lh_test_run_suite(s);
 }
