@@ -2,7 +2,8 @@
 #
 # A benchmark runs the same action four ways, side by side in one run:
 #   floor   the vendor status command(s) alone: no agent can cost less
-#   lhost   the lhost agent (heartbeat/jp1base, heartbeat/jp1im, heartbeat/ajs3)
+#   lhost   the lhost agent (heartbeat/jp1base, heartbeat/jp1im, heartbeat/ajs3),
+#           its journal off (LHOST_JOURNAL_DIR=off, see bench_world)
 #   dash    the baseline shell agent (baseline/jp1) under /bin/sh, i.e. dash
 #   bash    the same baseline under bash
 # against the JP1 emulator (tests/emulators), in a world of its own under /tmp.
@@ -27,6 +28,11 @@ bench_world() {
     export JP1EMU_ROOT="$world/emu" HA_RSCTMP="$world/rsc" HA_LOGFACILITY=none
     export JP1EMU_TIME_SCALE=0.02 # start-ups of 60 ms unless a benchmark says otherwise
     unset HA_LOGFILE HA_DEBUGLOG HA_debug
+    # The agents journal by default, into the host's /var/lib/lhost/journal: off here,
+    # so that a benchmark measures the agent as before and writes nothing outside its
+    # world; a benchmark of the journal points LHOST_JOURNAL_DIR into $world itself.
+    export LHOST_JOURNAL_DIR=off
+    unset LHOST_JOURNAL_FILES LHOST_JOURNAL_FILE_SIZE
     mkdir -p "$world/rsc" "$world/shd"
     trap bench_teardown EXIT
 }

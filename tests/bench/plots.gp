@@ -34,3 +34,21 @@ plot dir."/readiness.dat" using 1:4 with linespoints ls 3 title "baseline shell 
      ""                  using 1:3 with linespoints ls 2 title "baseline shell agent, dash", \
      ""                  using 1:2 with linespoints ls 1 title "lhost", \
      ""                  using 1:5 with linespoints ls 4 title "floor: the start command returns"
+
+# Journal merge: peak RSS against the number of files, at two sizes of file; the
+# column heads of journal-merge.dat are the titles. Only when that benchmark has run.
+if (system("test -s '".dir."/journal-merge.dat' && echo yes") eq "yes") {
+    set output dir."/journal-merge.svg"
+    set title "Merging N node journals into one: peak memory (median of 3)"
+    set xlabel "files merged (one a node)"
+    set ylabel "peak RSS, MiB"
+    set logscale x 2
+    unset logscale y
+    set yrange [0:*]
+    set xtics autofreq
+    set format y "%g"
+    plot dir."/journal-merge.dat" using 1:($4 / 1024) with linespoints ls 3 title columnheader(4), \
+         ""                       using 1:($2 / 1024) with linespoints ls 1 title columnheader(2), \
+         ""                       using 1:($5 / 1024) with linespoints ls 2 title columnheader(5), \
+         ""                       using 1:($3 / 1024) with linespoints ls 4 title columnheader(3)
+}
