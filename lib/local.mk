@@ -42,3 +42,7 @@ lhostinclude_HEADERS += lib/lhost/jmerge.h
 lib_liblhost_engine_a_SOURCES += lib/engine/jtimeline.c lib/engine/jtimeline_svg.c \
 	lib/engine/jtimeline_private.h
 lhostinclude_HEADERS += lib/lhost/jtimeline.h
+# Promotable agents: the notification environment (lhost/notify.h) and Pacemaker
+# node attributes and promotion scores (lhost/attr.h).
+lib_liblhost_a_SOURCES += lib/runtime/notify.c lib/runtime/attr.c
+lhostinclude_HEADERS += lib/lhost/notify.h lib/lhost/attr.h

@@ -5,6 +5,8 @@
  *     flags, validator, and the offset of the field that receives the value in the
  *     agent's own config struct);
  *   - its actions as a table of lh_action rows (name, function, default timeout);
+ *     a promotable agent (lh_agent.promotable) adds promote, demote and, to hear
+ *     about its peers, notify rows, and its monitor answers for both roles;
  *   - an lh_agent descriptor tying both together,
  * and its main() is one call: `return lh_agent_main(&jp1base_agent, argc, argv);`.
  *
@@ -26,6 +28,7 @@
 #include <stddef.h>
 
 #include <lhost/deadline.h>
+#include <lhost/notify.h>
 
 G_BEGIN_DECLS
 
@@ -49,6 +52,11 @@ typedef enum lh_ocf_code {
 const char *lh_ocf_code_name(int code);
 /* A short human description: "not running", "not installed", ... */
 const char *lh_ocf_code_text(int code);
+/* TRUE for the codes that report a fault (everything but success, not running,
+ * running promoted and the two degraded codes): an exit reason should say why.
+ * OCF_RUNNING_PROMOTED is the truth of a healthy promoted instance, not an error;
+ * OCF_FAILED_PROMOTED is one, and lh_agent_main() gives it a reason if it has none. */
+gboolean lh_ocf_code_is_failure(int code);
 
 /* What an action returns: an OCF code and, for failures, why (owned, may be NULL). */
 typedef struct lh_result {
@@ -108,6 +116,19 @@ gboolean lh_params_parse(const lh_param *params, size_t n, GHashTable *overrides
 
 /* ---- the running operation ---------------------------------------------- */
 
+/* The role a monitor checks, from OCF_RESKEY_CRM_meta_role: a promotable clone's
+ * recurring monitors run one per role (probes and other actions carry none). */
+typedef enum lh_ocf_role {
+    LH_OCF_ROLE_NONE,       /* unset, or a value that is neither of the two */
+    LH_OCF_ROLE_UNPROMOTED, /* "Unpromoted", or the deprecated "Slave" */
+    LH_OCF_ROLE_PROMOTED,   /* "Promoted", or the deprecated "Master" */
+} lh_ocf_role;
+
+/* The role a value of OCF_RESKEY_CRM_meta_role names (NULL: LH_OCF_ROLE_NONE). */
+lh_ocf_role lh_ocf_role_parse(const char *text);
+/* "Promoted", "Unpromoted", "none". */
+const char *lh_ocf_role_name(lh_ocf_role role);
+
 typedef struct lh_agent lh_agent;
 
 typedef struct lh_op {
@@ -119,6 +140,9 @@ typedef struct lh_op {
     gboolean probe;         /* a monitor with interval 0 or unset */
     gboolean interactive;   /* run by hand: explain each step on stderr */
     char **envp;            /* the environment commands run with */
+    lh_ocf_role role;       /* OCF_RESKEY_CRM_meta_role: the role a monitor checks */
+    lh_notify *notify;      /* notify action only (else NULL): the parsed
+                             * OCF_RESKEY_CRM_meta_notify_*; owned by the runtime */
 } lh_op;
 
 /* By hand (a terminal, or --verbose): one line on stderr saying what was done,
@@ -152,6 +176,13 @@ struct lh_agent {
     lh_action_fn validate;
     const lh_codemap *const *codemaps; /* for the man page and --help; NULL-ended */
     const char *man_notes;             /* extra man page text (roff), may be NULL */
+    /* A promotable clone's agent: its meta-data advertises the monitor twice, in
+     * the Promoted role at the monitor row's interval and in the Unpromoted role
+     * one second later (OCF wants distinct intervals); the action table then has
+     * promote and demote rows (and notify, for notify=true clones). Its monitor
+     * returns OCF_RUNNING_PROMOTED or OCF_FAILED_PROMOTED for a promoted instance,
+     * and it sets its promotion score with lh_attr_set_promotion_score(). */
+    gboolean promotable;
 };
 
 /* Runs the agent: argv[1] is the action (or --help / --man), options may follow.

@@ -15,6 +15,7 @@
 #include <lhost/codemap.h>
 #include <lhost/journal.h>
 #include <lhost/log.h>
+#include <lhost/notify.h>
 #include <lhost/ocf.h>
 
 
@@ -149,6 +150,9 @@ static void init_op(lh_op *op, const lh_agent *agent, const char *action, guint 
     /* OCF: a probe is a monitor with interval 0; by hand the variable is unset. */
     op->probe = strcmp(action, "monitor") == 0 && op->interval_ms == 0;
     op->envp = environ;
+    op->role = lh_ocf_role_parse(getenv("OCF_RESKEY_CRM_meta_role"));
+    /* Parsed once, here: a notify action reads op->notify, never the environment. */
+    op->notify = strcmp(action, "notify") == 0 ? lh_notify_parse(op->envp) : NULL;
     /* The log opens before the first thing worth logging: a warning given before
      * it would go nowhere. */
     open_log(op);
@@ -164,8 +168,15 @@ static int finish(const lh_op *op, lh_result *result)
 {
     int code = (int)result->code;
 
+    /* A promoted instance that failed is what the cluster recovers from: it says why
+     * even when the action forgot to. (OCF_RUNNING_PROMOTED is no failure: no reason.) */
+    if (result->code == LH_OCF_FAILED_PROMOTED && result->reason == NULL) {
+        result->reason = g_strdup_printf("%s: %s", op->action, lh_ocf_code_text(code));
+    }
     if (result->reason != NULL) {
-        if (result->code == LH_OCF_SUCCESS || result->code == LH_OCF_NOT_RUNNING) {
+        if (code == LH_OCF_DEGRADED || code == LH_OCF_DEGRADED_PROMOTED) {
+            lh_warn("%s: %s", op->action, result->reason);
+        } else if (!lh_ocf_code_is_failure(code)) {
             lh_info("%s: %s", op->action, result->reason);
         } else {
             lh_err("%s failed: %s", op->action, result->reason);
@@ -300,6 +311,7 @@ int lh_agent_main(const lh_agent *agent, int argc, char **argv)
     init_op(&op, agent, inv.action, action_timeout_s(action, inv.action), inv.verbose);
     result = run_journaled(&op, action, inv.overrides);
     code = finish(&op, &result);
+    lh_notify_free(op.notify);
 done:
     g_hash_table_unref(inv.overrides);
     return code;

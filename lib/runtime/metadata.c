@@ -69,13 +69,46 @@ static void append_parameter(GString *xml, const lh_param *p)
     g_string_append(xml, "    </parameter>\n");
 }
 
-static void append_action(GString *xml, const char *name, guint timeout_s, guint interval_s)
+static void append_action(GString *xml, const char *name, guint timeout_s, guint interval_s,
+                          const char *role)
 {
     g_string_append_printf(xml, "    <action name=\"%s\" timeout=\"%us\"", name, timeout_s);
     if (interval_s > 0) {
         g_string_append_printf(xml, " interval=\"%us\" depth=\"0\"", interval_s);
     }
+    if (role != NULL) {
+        g_string_append_printf(xml, " role=\"%s\"", role);
+    }
     g_string_append(xml, "/>\n");
+}
+
+/* A promotable agent's recurring monitor, once per role: Pacemaker tells two
+ * recurring operations of one action apart by their intervals only, so the
+ * Unpromoted one runs a second later than the Promoted one. */
+static guint role_interval_s(const lh_action *a, lh_ocf_role role)
+{
+    return role == LH_OCF_ROLE_UNPROMOTED ? a->interval_s + 1 : a->interval_s;
+}
+
+static gboolean is_role_monitor(const lh_agent *agent, const lh_action *a)
+{
+    return agent->promotable && a->interval_s > 0 && strcmp(a->name, "monitor") == 0;
+}
+
+static void append_actions(GString *xml, const lh_agent *agent)
+{
+    static const lh_ocf_role roles[] = {LH_OCF_ROLE_PROMOTED, LH_OCF_ROLE_UNPROMOTED};
+
+    for (const lh_action *a = agent->actions; a->name != NULL; a++) {
+        if (!is_role_monitor(agent, a)) {
+            append_action(xml, a->name, a->timeout_s, a->interval_s, NULL);
+            continue;
+        }
+        for (gsize r = 0; r < G_N_ELEMENTS(roles); r++) {
+            append_action(xml, a->name, a->timeout_s, role_interval_s(a, roles[r]),
+                          lh_ocf_role_name(roles[r]));
+        }
+    }
 }
 
 char *lh_agent_metadata(const lh_agent *agent)
@@ -94,11 +127,9 @@ char *lh_agent_metadata(const lh_agent *agent)
         append_parameter(xml, &agent->params[i]);
     }
     g_string_append(xml, "  </parameters>\n  <actions>\n");
-    for (const lh_action *a = agent->actions; a->name != NULL; a++) {
-        append_action(xml, a->name, a->timeout_s, a->interval_s);
-    }
-    append_action(xml, "validate-all", LH_VALIDATE_TIMEOUT_S, 0);
-    append_action(xml, "meta-data", LH_META_DATA_TIMEOUT_S, 0);
+    append_actions(xml, agent);
+    append_action(xml, "validate-all", LH_VALIDATE_TIMEOUT_S, 0, NULL);
+    append_action(xml, "meta-data", LH_META_DATA_TIMEOUT_S, 0, NULL);
     g_string_append(xml, "  </actions>\n</resource-agent>\n");
     return g_string_free(xml, FALSE);
 }
@@ -151,6 +182,13 @@ static void append_man_actions(GString *man, const lh_agent *agent)
         g_autofree char *interval = a->interval_s ? g_strdup_printf("%us", a->interval_s)
                                                   : g_strdup("\\-");
 
+        if (is_role_monitor(agent, a)) {
+            g_string_append_printf(man, "%s (Promoted)\t%us\t%us\n%s (Unpromoted)\t%us\t%us\n",
+                                   a->name, a->timeout_s, role_interval_s(a, LH_OCF_ROLE_PROMOTED),
+                                   a->name, a->timeout_s,
+                                   role_interval_s(a, LH_OCF_ROLE_UNPROMOTED));
+            continue;
+        }
         g_string_append_printf(man, "%s\t%us\t%s\n", a->name, a->timeout_s, interval);
     }
     g_string_append_printf(man, "validate-all\t%us\t\\-\nmeta-data\t%us\t\\-\n.TE\n",
@@ -209,7 +247,16 @@ char *lh_agent_usage(const lh_agent *agent)
     for (const lh_action *a = agent->actions; a->name != NULL; a++) {
         g_string_append_printf(text, " %s", a->name);
     }
-    g_string_append(text, " validate-all meta-data\n\nparameters (or OCF_RESKEY_<name>):\n");
+    g_string_append(text, " validate-all meta-data\n");
+    for (const lh_action *a = agent->actions; a->name != NULL; a++) {
+        if (is_role_monitor(agent, a)) {
+            g_string_append_printf(text, "promotable clone: monitor every %us in the Promoted role, "
+                                         "every %us in the Unpromoted role\n",
+                                   role_interval_s(a, LH_OCF_ROLE_PROMOTED),
+                                   role_interval_s(a, LH_OCF_ROLE_UNPROMOTED));
+        }
+    }
+    g_string_append(text, "\nparameters (or OCF_RESKEY_<name>):\n");
     for (size_t i = 0; i < agent->n_params; i++) {
         const lh_param *p = &agent->params[i];
         g_autofree char *option = g_strdelimit(g_strdup(p->name), "_", '-');

@@ -49,6 +49,47 @@ const char *lh_ocf_code_text(int code)
     return row != NULL ? row->text : "not an OCF code";
 }
 
+gboolean lh_ocf_code_is_failure(int code)
+{
+    switch (code) {
+    case LH_OCF_SUCCESS:
+    case LH_OCF_NOT_RUNNING:
+    case LH_OCF_RUNNING_PROMOTED:
+    case LH_OCF_DEGRADED:
+    case LH_OCF_DEGRADED_PROMOTED:
+        return FALSE;
+    default:
+        return TRUE;
+    }
+}
+
+lh_ocf_role lh_ocf_role_parse(const char *text)
+{
+    if (text == NULL) {
+        return LH_OCF_ROLE_NONE;
+    }
+    /* Pacemaker 2.1 passes the new names; older versions and configurations the old. */
+    if (g_ascii_strcasecmp(text, "Promoted") == 0 || g_ascii_strcasecmp(text, "Master") == 0) {
+        return LH_OCF_ROLE_PROMOTED;
+    }
+    if (g_ascii_strcasecmp(text, "Unpromoted") == 0 || g_ascii_strcasecmp(text, "Slave") == 0) {
+        return LH_OCF_ROLE_UNPROMOTED;
+    }
+    return LH_OCF_ROLE_NONE;
+}
+
+const char *lh_ocf_role_name(lh_ocf_role role)
+{
+    switch (role) {
+    case LH_OCF_ROLE_PROMOTED:
+        return "Promoted";
+    case LH_OCF_ROLE_UNPROMOTED:
+        return "Unpromoted";
+    default:
+        return "none";
+    }
+}
+
 lh_result lh_result_new(lh_ocf_code code, const char *fmt, ...)
 {
     lh_result result = {code, NULL};

@@ -32,6 +32,8 @@ const char *lh_header_unit_cib(void);
 const char *lh_header_unit_jmerge(void);
 const char *lh_header_unit_journal(void);
 const char *lh_header_unit_jtimeline(void);
+const char *lh_header_unit_notify(void);
+const char *lh_header_unit_attr(void);
 
 typedef const char *(*unit_fn)(void);
 
@@ -41,6 +43,7 @@ static const unit_fn units[] = {
     lh_header_unit_run,        lh_header_unit_state,   lh_header_unit_lhdef,
     lh_header_unit_agentinfo,  lh_header_unit_lhost,   lh_header_unit_cib,
     lh_header_unit_jmerge,     lh_header_unit_journal,  lh_header_unit_jtimeline,
+    lh_header_unit_notify,     lh_header_unit_attr,
 };
 
 static gboolean has_unit(const char *name)

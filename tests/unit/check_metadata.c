@@ -92,9 +92,9 @@ static const lh_agent demo_agent = {
 
 /* ---- XML helpers --------------------------------------------------------------- */
 
-static xmlDocPtr parse_metadata(void)
+static xmlDocPtr parse_metadata_of(const lh_agent *agent)
 {
-    g_autofree char *xml = lh_agent_metadata(&demo_agent);
+    g_autofree char *xml = lh_agent_metadata(agent);
     xmlDocPtr doc;
 
     ck_assert_ptr_nonnull(xml);
@@ -102,6 +102,11 @@ static xmlDocPtr parse_metadata(void)
                         XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     ck_assert_msg(doc != NULL, "the meta-data is not well-formed XML:\n%s", xml);
     return doc;
+}
+
+static xmlDocPtr parse_metadata(void)
+{
+    return parse_metadata_of(&demo_agent);
 }
 
 /* The string value of an XPath expression (caller frees with g_free). */
@@ -158,7 +163,8 @@ static char *child_names(xmlDocPtr doc, const char *expr)
 
 /* ---- meta-data ------------------------------------------------------------------ */
 
-START_TEST(metadata_validates_against_the_ocf_schema)
+/* Validates @agent's meta-data against the OCF 1.1 schema (skipped without one). */
+static void assert_validates(const lh_agent *agent, const char *test)
 {
     const char *schema_path = g_getenv("OCF_SCHEMA");
     xmlRelaxNGParserCtxtPtr parser;
@@ -169,12 +175,12 @@ START_TEST(metadata_validates_against_the_ocf_schema)
 
     if (schema_path == NULL || *schema_path == '\0'
         || !g_file_test(schema_path, G_FILE_TEST_IS_REGULAR)) {
-        fprintf(stderr, "SKIP metadata_validates_against_the_ocf_schema: OCF_SCHEMA (%s) is "
+        fprintf(stderr, "SKIP %s: OCF_SCHEMA (%s) is "
                         "unset or not a file; configure --with-ocf-schema=FILE\n",
-                schema_path != NULL ? schema_path : "unset");
+                test, schema_path != NULL ? schema_path : "unset");
         return;
     }
-    doc = parse_metadata();
+    doc = parse_metadata_of(agent);
     parser = xmlRelaxNGNewParserCtxt(schema_path);
     schema = xmlRelaxNGParse(parser);
     ck_assert_msg(schema != NULL, "cannot parse the schema %s", schema_path);
@@ -186,6 +192,11 @@ START_TEST(metadata_validates_against_the_ocf_schema)
     xmlRelaxNGFree(schema);
     xmlRelaxNGFreeParserCtxt(parser);
     xmlFreeDoc(doc);
+}
+
+START_TEST(metadata_validates_against_the_ocf_schema)
+{
+    assert_validates(&demo_agent, "metadata_validates_against_the_ocf_schema");
 }
 END_TEST
 
@@ -466,6 +477,108 @@ START_TEST(usage_marks_required_parameters)
 }
 END_TEST
 
+/* ---- a promotable agent ------------------------------------------------------- */
+
+static const lh_action promo_actions[] = {
+    {"start", demo_noop, 60, 0},   {"stop", demo_noop, 120, 0},
+    {"monitor", demo_noop, 30, 10}, {"promote", demo_noop, 90, 0},
+    {"demote", demo_noop, 90, 0},  {"notify", demo_noop, 15, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static const lh_agent promo_agent = {
+    .name = "promo",
+    .version = "1.0",
+    .shortdesc = "Promotable demo",
+    .longdesc = "A promotable demo agent.",
+    .params = demo_params,
+    .n_params = G_N_ELEMENTS(demo_params),
+    .config_size = sizeof(demo_config),
+    .actions = promo_actions,
+    .promotable = TRUE,
+};
+
+START_TEST(promotable_metadata_validates_against_the_ocf_schema)
+{
+    assert_validates(&promo_agent, "promotable_metadata_validates_against_the_ocf_schema");
+}
+END_TEST
+
+/* One monitor per role, at distinct intervals; promote, demote and notify once each. */
+START_TEST(promotable_metadata_actions)
+{
+    xmlDocPtr doc = parse_metadata_of(&promo_agent);
+
+    ck_assert_int_eq(xpath_count(doc, "/resource-agent/actions/action"), 9);
+    ck_assert_int_eq(xpath_count(doc, "//action[@name='monitor']"), 2);
+    assert_xpath(doc, "//action[@name='monitor'][@role='Promoted']/@interval", "10s");
+    assert_xpath(doc, "//action[@name='monitor'][@role='Unpromoted']/@interval", "11s");
+    assert_xpath(doc, "//action[@name='monitor'][@role='Promoted']/@timeout", "30s");
+    assert_xpath(doc, "//action[@name='monitor'][@role='Unpromoted']/@timeout", "30s");
+    assert_xpath(doc, "//action[@name='monitor'][@role='Unpromoted']/@depth", "0");
+    assert_xpath(doc, "//action[@name='promote']/@timeout", "90s");
+    assert_xpath(doc, "//action[@name='demote']/@timeout", "90s");
+    assert_xpath(doc, "//action[@name='notify']/@timeout", "15s");
+    /* only the recurring monitors carry a role */
+    ck_assert_int_eq(xpath_count(doc, "//action[@role]"), 2);
+    ck_assert_int_eq(xpath_count(doc, "//action[@name!='monitor'][@interval]"), 0);
+    xmlFreeDoc(doc);
+    /* the same table without the flag: one monitor, no role */
+    {
+        lh_agent plain = promo_agent;
+
+        plain.promotable = FALSE;
+        doc = parse_metadata_of(&plain);
+        ck_assert_int_eq(xpath_count(doc, "//action[@name='monitor']"), 1);
+        ck_assert_int_eq(xpath_count(doc, "//action[@role]"), 0);
+        assert_xpath(doc, "//action[@name='monitor']/@interval", "10s");
+        xmlFreeDoc(doc);
+    }
+}
+END_TEST
+
+/* A monitor without an interval (probes only) is not split by role. */
+START_TEST(promotable_metadata_monitor_without_interval)
+{
+    static const lh_action actions[] = {
+        {"start", demo_noop, 60, 0},   {"stop", demo_noop, 120, 0},
+        {"monitor", demo_noop, 30, 0}, {"promote", demo_noop, 90, 0},
+        {"demote", demo_noop, 90, 0},  {NULL, NULL, 0, 0},
+    };
+    lh_agent agent = promo_agent;
+    xmlDocPtr doc;
+
+    agent.actions = actions;
+    doc = parse_metadata_of(&agent);
+    ck_assert_int_eq(xpath_count(doc, "//action[@name='monitor']"), 1);
+    ck_assert_int_eq(xpath_count(doc, "//action[@role]"), 0);
+    xmlFreeDoc(doc);
+}
+END_TEST
+
+START_TEST(promotable_manpage_and_usage)
+{
+    g_autofree char *man = lh_agent_manpage(&promo_agent);
+    g_autofree char *usage = lh_agent_usage(&promo_agent);
+
+    ck_assert_ptr_nonnull(strstr(man, "\nmonitor (Promoted)\t30s\t10s\n"));
+    ck_assert_ptr_nonnull(strstr(man, "\nmonitor (Unpromoted)\t30s\t11s\n"));
+    ck_assert_ptr_nonnull(strstr(man, "\npromote\t90s\t\\-\n"));
+    ck_assert_ptr_nonnull(strstr(man, "\ndemote\t90s\t\\-\n"));
+    ck_assert_ptr_nonnull(strstr(man, "\nnotify\t15s\t\\-\n"));
+    ck_assert_ptr_nonnull(
+        strstr(usage, "actions: start stop monitor promote demote notify validate-all meta-data\n"));
+    ck_assert_ptr_nonnull(strstr(usage, "monitor every 10s in the Promoted role, every 11s in "
+                                        "the Unpromoted role"));
+    /* a plain agent's usage says nothing of roles */
+    {
+        g_autofree char *plain = lh_agent_usage(&demo_agent);
+
+        ck_assert_ptr_null(strstr(plain, "Promoted"));
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("metadata");
@@ -483,6 +596,10 @@ int main(void)
     add_tcase(s, manpage_code_map_section);
     add_tcase(s, usage_lists_every_parameter_as_an_option);
     add_tcase(s, usage_marks_required_parameters);
+    add_tcase(s, promotable_metadata_validates_against_the_ocf_schema);
+    add_tcase(s, promotable_metadata_actions);
+    add_tcase(s, promotable_metadata_monitor_without_interval);
+    add_tcase(s, promotable_manpage_and_usage);
     rc = lh_test_run_suite(s);
     xmlCleanupParser();
     return rc;

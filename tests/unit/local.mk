@@ -110,3 +110,14 @@ tests_unit_check_jtimeline_SOURCES = tests/unit/check_jtimeline.c tests/unit/che
 tests_unit_check_jtimeline_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBXML_CFLAGS)
 tests_unit_check_jtimeline_LDADD = $(LHOST_ENGINE_LIBS) $(CHECK_LIBS) $(LIBXML_LIBS)
 lh_header_units += tests/unit/headers/jtimeline.c
+# Promotable agents: the notification environment, roles and the 8/9 results
+# (lhost/notify.h, lhost/ocf.h, through lh_agent_main), and node attributes against
+# fake attrd_updater/crm_attribute scripts (lhost/attr.h).
+lh_unit_tests += tests/unit/check_notify tests/unit/check_attr
+tests_unit_check_notify_SOURCES = tests/unit/check_notify.c tests/unit/check_common.h
+tests_unit_check_notify_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_notify_LDADD = $(LHOST_LIBS) $(CHECK_LIBS)
+tests_unit_check_attr_SOURCES = tests/unit/check_attr.c tests/unit/check_common.h
+tests_unit_check_attr_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_attr_LDADD = $(LHOST_LIBS) $(CHECK_LIBS)
+lh_header_units += tests/unit/headers/notify.c tests/unit/headers/attr.c

@@ -1,0 +1,261 @@
+/* attr.c - node attributes and promotion scores through Pacemaker's own tools.
+ *
+ * Each call builds one argv, runs it with lh_run() under the operation's deadline and
+ * environment (the tools are found on its PATH), and reads the answer. The tools'
+ * exit codes are Pacemaker's (crm_exit_t): 105 (CRM_EX_NOSUCH) on a query is "not
+ * set", no error; 102 (CRM_EX_DISCONNECT) is what they return without a cluster.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include <lhost/attr.h>
+#include <lhost/run.h>
+
+#define ATTRD_UPDATER "attrd_updater"
+#define CRM_ATTRIBUTE "crm_attribute"
+
+enum { CRM_EX_DISCONNECT = 102, CRM_EX_NOSUCH = 105 };
+
+/* A command of at most a dozen words. */
+typedef struct cmd {
+    const char *argv[16];
+    int argc;
+} cmd;
+
+static void cmd_add(cmd *c, const char *word)
+{
+    g_assert(c->argc < (int)G_N_ELEMENTS(c->argv) - 1);
+    c->argv[c->argc++] = word;
+    c->argv[c->argc] = NULL;
+}
+
+static void cmd_add_node(cmd *c, const char *node)
+{
+    if (node != NULL) {
+        cmd_add(c, "-N");
+        cmd_add(c, node);
+    }
+}
+
+static const char *exit_hint(int exit_code)
+{
+    switch (exit_code) {
+    case CRM_EX_DISCONNECT:
+        return " (not connected to the cluster)";
+    case CRM_EX_NOSUCH:
+        return " (no such attribute)";
+    default:
+        return "";
+    }
+}
+
+/* "attrd_updater -n x -U 1 returned 102 (not connected to the cluster): <stderr>". */
+static char *describe_failure(const cmd *c, const lh_run_result *res)
+{
+    g_autofree char *line = lh_argv_to_string(c->argv);
+    g_autofree char *how = lh_run_describe(res);
+    g_autofree char *said = g_strstrip(g_strdup(res->err != NULL ? res->err->str : ""));
+    char *newline = strchr(said, '\n');
+
+    if (newline != NULL) {
+        *newline = '\0'; /* the first line says it; the rest is detail */
+    }
+    return g_strdup_printf("%s %s%s%s%s", line, how,
+                           res->end == LH_RUN_EXITED ? exit_hint(res->exit_code) : "",
+                           *said != '\0' ? ": " : "", said);
+}
+
+/* Runs @c into @res (the caller releases it); TRUE when it exited 0, else *why. */
+static gboolean run_cmd(const lh_op *op, const cmd *c, lh_run_result *res, char **why)
+{
+    lh_run(c->argv, &(lh_run_options){.envp = op->envp, .deadline = op->deadline}, res);
+    if (lh_run_succeeded(res)) {
+        return TRUE;
+    }
+    *why = describe_failure(c, res);
+    return FALSE;
+}
+
+static gboolean run_simple(const lh_op *op, const cmd *c, char **why)
+{
+    lh_run_result res = LH_RUN_RESULT_INIT;
+    gboolean ok = run_cmd(op, c, &res, why);
+
+    lh_run_result_release(&res);
+    return ok;
+}
+
+/* crm_attribute -t nodes [-N NODE] -n NAME -l forever */
+static void permanent_cmd(cmd *c, const char *name, const char *node)
+{
+    cmd_add(c, CRM_ATTRIBUTE);
+    cmd_add(c, "-t");
+    cmd_add(c, "nodes");
+    cmd_add_node(c, node);
+    cmd_add(c, "-n");
+    cmd_add(c, name);
+    cmd_add(c, "-l");
+    cmd_add(c, "forever");
+}
+
+gboolean lh_attr_set(const lh_op *op, const char *name, const char *value, const char *node,
+                     lh_attr_lifetime lifetime, char **why)
+{
+    cmd c = {{NULL}, 0};
+
+    if (lifetime == LH_ATTR_REBOOT) {
+        cmd_add(&c, ATTRD_UPDATER);
+        cmd_add(&c, "-n");
+        cmd_add(&c, name);
+        cmd_add(&c, "-U");
+        cmd_add(&c, value);
+        cmd_add_node(&c, node);
+    } else {
+        permanent_cmd(&c, name, node);
+        cmd_add(&c, "-v");
+        cmd_add(&c, value);
+    }
+    return run_simple(op, &c, why);
+}
+
+gboolean lh_attr_delete(const lh_op *op, const char *name, const char *node,
+                        lh_attr_lifetime lifetime, char **why)
+{
+    cmd c = {{NULL}, 0};
+
+    if (lifetime == LH_ATTR_REBOOT) {
+        cmd_add(&c, ATTRD_UPDATER);
+        cmd_add(&c, "-n");
+        cmd_add(&c, name);
+        cmd_add(&c, "-D");
+        cmd_add_node(&c, node);
+    } else {
+        permanent_cmd(&c, name, node);
+        cmd_add(&c, "-D");
+    }
+    return run_simple(op, &c, why);
+}
+
+/* attrd_updater -Q prints `name="NAME" host="NODE" value="VALUE"`: the value is what
+ * follows value=" up to the line's last quote (a value may hold quotes itself). */
+static gboolean parse_attrd_query(const char *out, char **value)
+{
+    g_auto(GStrv) lines = g_strsplit(out, "\n", -1);
+
+    for (gsize i = 0; lines[i] != NULL; i++) {
+        const char *start = strstr(lines[i], "value=\"");
+        const char *end;
+
+        if (start == NULL) {
+            continue;
+        }
+        start += strlen("value=\"");
+        end = strrchr(start, '"');
+        if (end == NULL) {
+            return FALSE;
+        }
+        *value = end > start ? g_strndup(start, (gsize)(end - start)) : NULL;
+        return TRUE;
+    }
+    return FALSE;
+}
+
+/* crm_attribute -G -q prints the value alone, on one line. */
+static char *parse_crm_query(const char *out)
+{
+    g_autofree char *copy = g_strdup(out);
+    char *newline = strchr(copy, '\n');
+
+    if (newline != NULL) {
+        *newline = '\0';
+    }
+    g_strchomp(copy);
+    return *copy != '\0' ? g_steal_pointer(&copy) : NULL;
+}
+
+static void query_cmd(cmd *c, const char *name, const char *node, lh_attr_lifetime lifetime)
+{
+    if (lifetime == LH_ATTR_REBOOT) {
+        cmd_add(c, ATTRD_UPDATER);
+        cmd_add(c, "-Q");
+        cmd_add(c, "-n");
+        cmd_add(c, name);
+        cmd_add_node(c, node);
+    } else {
+        permanent_cmd(c, name, node);
+        cmd_add(c, "-G");
+        cmd_add(c, "-q");
+    }
+}
+
+gboolean lh_attr_get(const lh_op *op, const char *name, const char *node,
+                     lh_attr_lifetime lifetime, char **value, char **why)
+{
+    cmd c = {{NULL}, 0};
+    lh_run_result res = LH_RUN_RESULT_INIT;
+    gboolean ok;
+
+    *value = NULL;
+    query_cmd(&c, name, node, lifetime);
+    ok = run_cmd(op, &c, &res, why);
+    if (!ok && res.end == LH_RUN_EXITED && res.exit_code == CRM_EX_NOSUCH) {
+        g_clear_pointer(why, g_free); /* not set: an answer, not an error */
+        ok = TRUE;
+    } else if (ok && lifetime == LH_ATTR_FOREVER) {
+        *value = parse_crm_query(res.out->str);
+    } else if (ok && !parse_attrd_query(res.out->str, value)) {
+        g_autofree char *line = lh_argv_to_string(c.argv);
+        g_autofree char *out = g_strstrip(g_strdup(res.out->str));
+
+        *why = g_strdup_printf("%s printed no value=\"...\": '%s'", line, out);
+        ok = FALSE;
+    }
+    lh_run_result_release(&res);
+    return ok;
+}
+
+/* The resource whose score it is: OCF_RESOURCE_INSTANCE of the command's environment. */
+static const char *promotion_resource(const lh_op *op, char **why)
+{
+    const char *value = op->envp != NULL ? g_environ_getenv(op->envp, "OCF_RESOURCE_INSTANCE")
+                                         : NULL;
+
+    if (value == NULL || *value == '\0') {
+        *why = g_strdup("no promotion score without a resource: OCF_RESOURCE_INSTANCE is unset "
+                        "(the cluster sets it)");
+        return NULL;
+    }
+    return value;
+}
+
+static gboolean run_promotion(const lh_op *op, const char *verb, const char *value, char **why)
+{
+    const char *resource = promotion_resource(op, why);
+    g_autofree char *option = NULL;
+    cmd c = {{NULL}, 0};
+
+    if (resource == NULL) {
+        return FALSE;
+    }
+    option = g_strdup_printf("--promotion=%s", resource);
+    cmd_add(&c, CRM_ATTRIBUTE);
+    cmd_add(&c, option);
+    cmd_add(&c, verb);
+    if (value != NULL) {
+        cmd_add(&c, value);
+    }
+    return run_simple(op, &c, why);
+}
+
+gboolean lh_attr_set_promotion_score(const lh_op *op, int score, char **why)
+{
+    g_autofree char *value = g_strdup_printf("%d", score);
+
+    return run_promotion(op, "-v", value, why);
+}
+
+gboolean lh_attr_delete_promotion_score(const lh_op *op, char **why)
+{
+    return run_promotion(op, "-D", NULL, why);
+}
