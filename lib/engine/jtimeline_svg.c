@@ -44,9 +44,13 @@ static void put_text(GString *buf, const char *text, glong max)
         }
     }
     if (max > 0 && g_utf8_strlen(valid, -1) > max) {
-        char *cut = g_utf8_offset_to_pointer(valid, max - 1);
+        /* A new string: the ellipsis is 3 bytes, the characters it replaces may be
+         * fewer (two ASCII characters and the NUL). */
+        const char *cut = g_utf8_offset_to_pointer(valid, max - 1);
+        char *shortened = g_strdup_printf("%.*s\u2026", (int)(cut - valid), valid);
 
-        strcpy(cut, "\u2026");
+        g_free(valid);
+        valid = shortened;
     }
     escaped = g_markup_escape_text(valid, -1);
     g_string_append(buf, escaped);
@@ -54,7 +58,8 @@ static void put_text(GString *buf, const char *text, glong max)
 
 void lh__jtimeline_flush(jt_timeline *tl)
 {
-    fwrite(tl->buf->str, 1, tl->buf->len, tl->out);
+    /* A short write shows in ferror(), which the end of the drawing checks. */
+    (void)fwrite(tl->buf->str, 1, tl->buf->len, tl->out);
     g_string_truncate(tl->buf, 0);
 }
 
@@ -109,7 +114,7 @@ void lh__jtimeline_head(jt_timeline *tl, double height)
                                key[i].cls, x, key[i].bar ? 34.0 : 38.0, key[i].bar ? 12.0 : 4.0);
         g_string_append_printf(b, "<text class=\"key\" x=\"%.1f\" y=\"44\">%s</text>", x + 22,
                                key[i].text);
-        x += 22 + CHAR_W * 1.1 * strlen(key[i].text) + 14;
+        x += 22 + CHAR_W * 1.1 * (double)strlen(key[i].text) + 14;
     }
     g_string_append_printf(b, "<text class=\"mark\" x=\"%.1f\" y=\"45\">\u2715</text>"
                               "<text class=\"key\" x=\"%.1f\" y=\"44\">failure; hover a bar "
@@ -256,7 +261,7 @@ void lh__jtimeline_band(jt_timeline *tl, const jt_lane *l, jt_row *r, gint64 unt
                                g_str_equal(r->state, "failed") ? "failedstate" : r->state, x0,
                                r->y + (ROW_H - BAND_H) / 2, x1 - x0, BAND_H, r->state);
     }
-    if (r->label != NULL && x1 - r->label_x >= CHAR_W * strlen(r->label) + 4
+    if (r->label != NULL && x1 - r->label_x >= CHAR_W * (double)strlen(r->label) + 4
         && g_strcmp0(r->label, r->shown) != 0) {
         g_string_append_printf(tl->buf, "<text class=\"out\" x=\"%.1f\" y=\"%.1f\">",
                                r->label_x, r->y + ROW_H / 2 - 4);
@@ -306,11 +311,11 @@ void lh__jtimeline_bar(jt_timeline *tl, jt_lane *l, jt_row *r, const jt_run *a, 
 {
     GString *b = tl->buf;
     const char *code_text = lh_jrecord_get(result, "code");
-    int code = code_text != NULL ? atoi(code_text) : LH_OCF_ERR_GENERIC;
+    int code = code_text != NULL ? (int)g_ascii_strtoll(code_text, NULL, 10) : LH_OCF_ERR_GENERIC;
     const char *cls = outcome_class(code);
     double x0 = x_of(tl, a->begin_us), x1 = x_of(tl, result->time_us);
     double w = MAX(x1 - x0, 2.0);
-    double text_w = CHAR_W * strlen(a->name) + 6;
+    double text_w = CHAR_W * (double)strlen(a->name) + 6;
 
     g_string_append(b, "<g class=\"action\" data-node=\"");
     put_text(b, l->node, 0);

@@ -348,6 +348,33 @@ START_TEST(timeline_is_well_formed_whatever_the_names_hold)
 }
 END_TEST
 
+/* Names longer than their column are cut with an ellipsis in the picture (the
+ * tooltip and data attributes keep them whole). One character too many, in plain
+ * ASCII, is the tight case: the 3-byte ellipsis takes the place of two bytes. */
+START_TEST(timeline_cuts_long_names_with_an_ellipsis)
+{
+    g_autofree char *dir = lh_test_tmpdir();
+    g_autoptr(GString) text = g_string_new(NULL);
+    g_autofree char *path = NULL;
+    g_autoptr(lh_jmerge) m = lh_jmerge_new(NULL, NULL);
+    g_autofree char *merged = g_build_filename(dir, "merged.lhj", NULL);
+    g_autofree char *out = NULL;
+
+    add_action(text, 1, T0, T0 + SEC, "node-0123456789a", "jp1base",
+               "resource-0123456789abcdefghi", "start", 0, NULL);
+    path = put(dir, "node-0123456789a", text);
+    lh_jmerge_add_input(m, path);
+    ck_assert_int_eq(lh_jmerge_run(m, merged, NULL), LH_JMERGE_COMPLETE);
+    out = draw(dir, merged, LH_JTIMELINE_OK);
+    {
+        g_auto(svg) s = svg_read(out);
+
+        ck_assert_int_eq(count(&s, "//s:text[text()='node-012345678\u2026']"), 1);
+        ck_assert_int_eq(count(&s, "//s:text[text()='resource-0123456789abcdefg\u2026']"), 1);
+    }
+}
+END_TEST
+
 START_TEST(timeline_of_what_is_no_merge_is_refused)
 {
     g_autofree char *dir = lh_test_tmpdir();
@@ -489,6 +516,7 @@ int main(void)
     add_tcase(s, timeline_has_time_ticks_and_a_key);
     add_tcase(s, timeline_matches_a_result_past_a_begin_whose_result_was_lost);
     add_tcase(s, timeline_is_well_formed_whatever_the_names_hold);
+    add_tcase(s, timeline_cuts_long_names_with_an_ellipsis);
     add_tcase(s, timeline_of_what_is_no_merge_is_refused);
     add_tcase(s, timeline_io_errors_leave_nothing);
     add_tcase(s, timeline_to_a_stream_is_the_same_svg);
