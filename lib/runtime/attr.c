@@ -99,23 +99,35 @@ static void permanent_cmd(cmd *c, const char *name, const char *node)
     cmd_add(c, "forever");
 }
 
+/* attrd_updater -n NAME FLAG [VALUE] [-N NODE], or crm_attribute ... FLAG [VALUE]:
+ * a set (-U / -v VALUE) or a delete (-D) of either lifetime. */
+static void change_cmd(cmd *c, const char *name, const char *node, lh_attr_lifetime lifetime,
+                       gboolean set, const char *value)
+{
+    if (lifetime == LH_ATTR_REBOOT) {
+        cmd_add(c, ATTRD_UPDATER);
+        cmd_add(c, "-n");
+        cmd_add(c, name);
+        cmd_add(c, set ? "-U" : "-D");
+        if (set) {
+            cmd_add(c, value);
+        }
+        cmd_add_node(c, node);
+    } else {
+        permanent_cmd(c, name, node);
+        cmd_add(c, set ? "-v" : "-D");
+        if (set) {
+            cmd_add(c, value);
+        }
+    }
+}
+
 gboolean lh_attr_set(const lh_op *op, const char *name, const char *value, const char *node,
                      lh_attr_lifetime lifetime, char **why)
 {
     cmd c = {{NULL}, 0};
 
-    if (lifetime == LH_ATTR_REBOOT) {
-        cmd_add(&c, ATTRD_UPDATER);
-        cmd_add(&c, "-n");
-        cmd_add(&c, name);
-        cmd_add(&c, "-U");
-        cmd_add(&c, value);
-        cmd_add_node(&c, node);
-    } else {
-        permanent_cmd(&c, name, node);
-        cmd_add(&c, "-v");
-        cmd_add(&c, value);
-    }
+    change_cmd(&c, name, node, lifetime, TRUE, value);
     return run_simple(op, &c, why);
 }
 
@@ -124,16 +136,7 @@ gboolean lh_attr_delete(const lh_op *op, const char *name, const char *node,
 {
     cmd c = {{NULL}, 0};
 
-    if (lifetime == LH_ATTR_REBOOT) {
-        cmd_add(&c, ATTRD_UPDATER);
-        cmd_add(&c, "-n");
-        cmd_add(&c, name);
-        cmd_add(&c, "-D");
-        cmd_add_node(&c, node);
-    } else {
-        permanent_cmd(&c, name, node);
-        cmd_add(&c, "-D");
-    }
+    change_cmd(&c, name, node, lifetime, FALSE, NULL);
     return run_simple(op, &c, why);
 }
 
