@@ -19,33 +19,9 @@
 #include <lhost/jmerge.h>
 
 #include "check_common.h"
-
-#define SEC G_USEC_PER_SEC
-/* 2026-12-03T07:00:00Z */
-#define T0 ((gint64)1796281200 * SEC)
+#include "check_journal_fixture.h"
 
 /* ---- writing journals ------------------------------------------------------------------- */
-
-/* Appends one record, KEY, VALUE pairs NULL-ended, to @text. */
-G_GNUC_NULL_TERMINATED
-static void add_record(GString *text, guint64 seq, gint64 time_us, const char *node,
-                       const char *kind, ...)
-{
-    lh_jrecord rec = LH_JRECORD_INIT;
-    g_autofree char *line = NULL;
-    const char *key;
-    va_list ap;
-
-    lh_jrecord_init(&rec, seq, time_us, node, kind);
-    va_start(ap, kind);
-    while ((key = va_arg(ap, const char *)) != NULL) {
-        lh_jrecord_add(&rec, key, va_arg(ap, const char *));
-    }
-    va_end(ap);
-    line = lh_jrecord_format(&rec);
-    g_string_append(text, line);
-    lh_jrecord_release(&rec);
-}
 
 /* SEQ @first..@last of @node, SEQ n at T0 + n s + @shift_us. */
 static void add_series(GString *text, const char *node, guint64 first, guint64 last,
@@ -64,16 +40,6 @@ static char *journal_name(guint64 first)
     return g_strdup_printf("journal-%020" G_GUINT64_FORMAT ".lhj", first);
 }
 
-/* @text as @dir/@node/@name (the directory made); the path (caller frees). */
-static char *put(const char *dir, const char *node, const char *name, const GString *text)
-{
-    g_autofree char *sub = g_build_filename(dir, node, NULL);
-    char *path = g_build_filename(sub, name, NULL);
-
-    ck_assert_int_eq(g_mkdir_with_parents(sub, 0700), 0);
-    ck_assert(g_file_set_contents(path, text->str, (gssize)text->len, NULL));
-    return path;
-}
 
 /* @node's file of SEQ @first..@last (a rotate record last when @closed), under
  * @dir/@sub/, records at T0 + SEQ s + @shift_us. The path (caller frees). */
@@ -90,7 +56,7 @@ static char *node_file_in(const char *dir, const char *sub, const char *node, gu
         add_record(text, last, T0 + (gint64)last * SEC + shift_us, node, "rotate", "next",
                    next, NULL);
     }
-    return put(dir, sub, name, text);
+    return put_journal(dir, sub, name, text);
 }
 
 /* The same under @dir/@node/, as a node keeps them. */
@@ -331,8 +297,8 @@ START_TEST(merge_takes_a_nodes_files_by_first_seq_not_by_name)
 
     add_series(one, "nodea", 1, 3, 0);
     add_series(two, "nodea", 4, 5, 0);
-    b = put(dir, "x", "b-first.lhj", one);
-    a = put(dir, "x", "a-second.lhj", two);
+    b = put_journal(dir, "x", "b-first.lhj", one);
+    a = put_journal(dir, "x", "a-second.lhj", two);
     {
         const char *inputs[] = {a, b, NULL};
         g_auto(merged) r = merge(dir, inputs);
@@ -372,7 +338,7 @@ START_TEST(merge_keeps_seq_order_for_equal_times_of_a_node)
     add_record(text, 7, T0, "nodea", "begin", NULL);
     add_record(text, 8, T0, "nodea", "command", NULL);
     add_record(text, 9, T0, "nodea", "result", NULL);
-    a = put(dir, "nodea", "journal-00000000000000000007.lhj", text);
+    a = put_journal(dir, "nodea", "journal-00000000000000000007.lhj", text);
     {
         const char *inputs[] = {a, NULL};
         g_auto(merged) r = merge(dir, inputs);
@@ -400,11 +366,11 @@ START_TEST(merge_orders_overlapping_actions_of_a_node_by_time)
     add_record(text, 4, T0 + 5 * SEC, "nodea", "begin", "resource", "start", NULL);
     add_record(text, 5, T0 + 15 * SEC, "nodea", "command", NULL);
     add_record(text, 6, T0 + 20 * SEC, "nodea", "result", NULL);
-    a = put(dir, "nodea", "journal-00000000000000000001.lhj", text);
+    a = put_journal(dir, "nodea", "journal-00000000000000000001.lhj", text);
     g_string_truncate(text, 0);
     add_record(text, 1, T0 + 7 * SEC, "nodeb", "begin", NULL);
     add_record(text, 2, T0 + 13 * SEC, "nodeb", "result", NULL);
-    b = put(dir, "nodeb", "journal-00000000000000000001.lhj", text);
+    b = put_journal(dir, "nodeb", "journal-00000000000000000001.lhj", text);
     {
         const char *inputs[] = {b, a, NULL};
         g_auto(merged) r = merge(dir, inputs);
@@ -527,7 +493,7 @@ START_TEST(merge_gap_within_a_file_is_an_error)
 
     add_series(text, "nodea", 1, 2, 0);
     add_series(text, "nodea", 5, 6, 0);
-    a = put(dir, "nodea", "journal-00000000000000000001.lhj", text);
+    a = put_journal(dir, "nodea", "journal-00000000000000000001.lhj", text);
     expected = g_strdup_printf("node nodea: %s:%zu: SEQ 3..4 missing (a gap between SEQ 2 and 5)",
                                a, strlen(text->str) / 2);
     {
@@ -549,7 +515,7 @@ START_TEST(merge_inversion_is_an_error)
 
     add_series(text, "nodea", 1, 3, 0);
     add_series(text, "nodea", 2, 2, 0);
-    a = put(dir, "nodea", "journal-00000000000000000001.lhj", text);
+    a = put_journal(dir, "nodea", "journal-00000000000000000001.lhj", text);
     {
         const char *inputs[] = {a, NULL};
         g_auto(merged) r = merge(dir, inputs);
@@ -571,7 +537,7 @@ START_TEST(merge_repeat_within_a_file_is_an_error)
 
     add_series(text, "nodea", 1, 3, 0);
     add_series(text, "nodea", 3, 4, 0);
-    a = put(dir, "nodea", "journal-00000000000000000001.lhj", text);
+    a = put_journal(dir, "nodea", "journal-00000000000000000001.lhj", text);
     {
         const char *inputs[] = {a, NULL};
         g_auto(merged) r = merge(dir, inputs);
@@ -639,7 +605,7 @@ START_TEST(merge_file_of_two_nodes_is_an_error)
 
     add_series(text, "nodea", 1, 2, 0);
     add_series(text, "nodeb", 3, 4, 0);
-    a = put(dir, "nodea", "journal-00000000000000000001.lhj", text);
+    a = put_journal(dir, "nodea", "journal-00000000000000000001.lhj", text);
     {
         const char *inputs[] = {a, NULL};
         g_auto(merged) r = merge(dir, inputs);
@@ -685,7 +651,7 @@ static char *damaged_file(const char *dir, gsize *offset)
     add_series(text, "nodea", 3, 3, 0);
     text->str[*offset + 8] ^= 0x01;
     add_series(text, "nodea", 4, 6, 0);
-    return put(dir, "nodea", "journal-00000000000000000001.lhj", text);
+    return put_journal(dir, "nodea", "journal-00000000000000000001.lhj", text);
 }
 
 START_TEST(merge_skips_a_damaged_line_with_its_file_and_offset)
@@ -746,7 +712,7 @@ START_TEST(merge_gap_after_damage_at_a_file_end_is_excused)
 
     add_series(text, "nodea", 1, 3, 0);
     g_string_append(text, "LHJ1 4 this is no record\n");
-    a1 = put(dir, "nodea", "journal-00000000000000000001.lhj", text);
+    a1 = put_journal(dir, "nodea", "journal-00000000000000000001.lhj", text);
     expected = g_strdup_printf("node nodea: SEQ 4..4 missing before %s, where damaged lines were "
                                "skipped (%s:%zu)",
                                a2, a1, text->len - strlen("LHJ1 4 this is no record\n"));
@@ -773,7 +739,7 @@ START_TEST(merge_torn_tail_is_skipped_and_incomplete)
     add_series(text, "nodea", 1, 3, 0);
     torn = text->len;
     g_string_append(text, "LHJ1 4 2026-12-03T07:00:04.000000Z nodea dec");
-    a = put(dir, "nodea", "journal-00000000000000000001.lhj", text);
+    a = put_journal(dir, "nodea", "journal-00000000000000000001.lhj", text);
     expected = g_strdup_printf("%s:%zu: torn last line (no newline) skipped", a, torn);
     at = g_strdup_printf("%zu", torn);
     {
@@ -795,7 +761,7 @@ START_TEST(merge_file_without_a_record_counts_for_no_node)
 {
     g_autofree char *dir = lh_test_tmpdir();
     g_autoptr(GString) text = g_string_new("not a journal at all\n");
-    g_autofree char *junk = put(dir, "x", "junk.lhj", text);
+    g_autofree char *junk = put_journal(dir, "x", "junk.lhj", text);
     g_autofree char *b = node_file(dir, "nodeb", 1, 3, FALSE, 0);
     const char *inputs[] = {junk, b, NULL};
     g_auto(merged) r = merge(dir, inputs);

@@ -23,36 +23,7 @@
 #include <lhost/ocf.h>
 
 #include "check_common.h"
-
-#define SEC G_USEC_PER_SEC
-/* 2026-12-03T07:00:00Z */
-#define T0 ((gint64)1796281200 * SEC)
-
-/* Appends one record, KEY, VALUE pairs NULL-ended (a NULL VALUE leaves its KEY out),
- * to @text. */
-G_GNUC_NULL_TERMINATED
-static void add_record(GString *text, guint64 seq, gint64 time_us, const char *node,
-                       const char *kind, ...)
-{
-    lh_jrecord rec = LH_JRECORD_INIT;
-    g_autofree char *line = NULL;
-    const char *key;
-    va_list ap;
-
-    lh_jrecord_init(&rec, seq, time_us, node, kind);
-    va_start(ap, kind);
-    while ((key = va_arg(ap, const char *)) != NULL) {
-        const char *value = va_arg(ap, const char *);
-
-        if (value != NULL) {
-            lh_jrecord_add(&rec, key, value);
-        }
-    }
-    va_end(ap);
-    line = lh_jrecord_format(&rec);
-    g_string_append(text, line);
-    lh_jrecord_release(&rec);
-}
+#include "check_journal_fixture.h"
 
 /* One action of @node: its begin (SEQ @seq at @begin_us) and its result (SEQ
  * @seq + 1 at @end_us), with @code and @reason (may be NULL). */
@@ -73,12 +44,7 @@ static void add_action(GString *text, guint64 seq, gint64 begin_us, gint64 end_u
 /* @text as @dir/@node/journal-...1.lhj (the directory made); the path (caller frees). */
 static char *put(const char *dir, const char *node, const GString *text)
 {
-    g_autofree char *sub = g_build_filename(dir, node, NULL);
-    char *path = g_build_filename(sub, "journal-00000000000000000001.lhj", NULL);
-
-    ck_assert_int_eq(g_mkdir_with_parents(sub, 0700), 0);
-    ck_assert(g_file_set_contents(path, text->str, (gssize)text->len, NULL));
-    return path;
+    return put_journal(dir, node, "journal-00000000000000000001.lhj", text);
 }
 
 /* @dir/merged.lhj: a merge of two nodes' journals.

@@ -66,7 +66,7 @@ tests_unit_check_lhost_CPPFLAGS = $(AM_CPPFLAGS) -DLH_BUILD_AGENTS='"$(abs_top_b
 tests_unit_check_lhost_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBXML_CFLAGS)
 tests_unit_check_lhost_LDADD = $(LHOST_ENGINE_LIBS) $(CHECK_LIBS) $(LIBXML_LIBS)
 
-tests_unit_check_jmerge_SOURCES = tests/unit/check_jmerge.c tests/unit/check_common.h
+tests_unit_check_jmerge_SOURCES = tests/unit/check_jmerge.c tests/unit/check_common.h tests/unit/check_journal_fixture.h
 tests_unit_check_jmerge_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_jmerge_LDADD = $(LHOST_ENGINE_LIBS) $(CHECK_LIBS)
 
@@ -106,7 +106,7 @@ tests_unit_check_journal_LDADD = $(LHOST_LIBS) $(CHECK_LIBS)
 lh_header_units += tests/unit/headers/journal.c
 # The timeline's SVG (lhost/jtimeline.h), parsed back with libxml2.
 lh_unit_tests += tests/unit/check_jtimeline
-tests_unit_check_jtimeline_SOURCES = tests/unit/check_jtimeline.c tests/unit/check_common.h
+tests_unit_check_jtimeline_SOURCES = tests/unit/check_jtimeline.c tests/unit/check_common.h tests/unit/check_journal_fixture.h
 tests_unit_check_jtimeline_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBXML_CFLAGS)
 tests_unit_check_jtimeline_LDADD = $(LHOST_ENGINE_LIBS) $(CHECK_LIBS) $(LIBXML_LIBS)
 lh_header_units += tests/unit/headers/jtimeline.c
