@@ -22,3 +22,14 @@ clean-local: clean-emulator-bin
 clean-emulator-bin:
 	rm -rf tests/emulators/bin
 .PHONY: clean-emulator-bin
+# The IWS emulator: a second multi-call program (libc only, nothing shared with
+# jp1emu); `iwsemu setup` links it into each emulated TWA_home/TWS/bin.
+noinst_PROGRAMS += tests/emulators/iwsemu
+tests_emulators_iwsemu_SOURCES = \
+	tests/emulators/iwsemu.h tests/emulators/iws_main.c tests/emulators/iws_state.c \
+	tests/emulators/iws_proc.c tests/emulators/iws_conman.c
+tests_emulators_iwsemu_CFLAGS = -std=gnu11 -O2 $(LH_WARN_CFLAGS)
+tests_emulators_iwsemu_LDFLAGS =
+TESTS += tests/emulators/iws-selftest
+dist_check_SCRIPTS += tests/emulators/iws-selftest
+EXTRA_DIST += tests/emulators/README.iws
