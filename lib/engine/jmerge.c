@@ -55,6 +55,7 @@ static jm_node *node_new(const char *name)
 
     n->name = g_strdup(name);
     n->files = g_ptr_array_new();
+    n->head.node = g_string_new(NULL);
     return n;
 }
 
@@ -67,10 +68,10 @@ static void node_free(gpointer data)
     /* Freed by hand: g_clear_pointer's size check reads as sizeof(struct *) to
      * clang-tidy (bugprone-sizeof-expression). */
     if (n->held_back != NULL) {
-        g_sequence_free(n->held_back);
+        g_ptr_array_unref(n->held_back);
     }
     lh_jreader_free(n->reader);
-    lh_jrecord_release(&n->head);
+    g_string_free(n->head.node, TRUE);
     g_free(n);
 }
 

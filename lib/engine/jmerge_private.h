@@ -53,13 +53,13 @@ typedef struct jm_node {
     guint64 last;
     guint64 records;
     gint64 late_us;   /* how far a record's TIME falls behind one before it in SEQ */
-    /* writing: the file being read, its record just read, and the records read
-     * but not yet written (lh_jrecord *, by TIME then SEQ) */
+    /* writing: the file being read, its line just read, and the records read
+     * but not yet written (jmerge_write.c's held *, by TIME then SEQ) */
     guint at;
     lh_jreader *reader;
-    lh_jrecord head;
+    lh_jline head;
     guint64 taken;    /* records taken from the file being read */
-    GSequence *held_back;
+    GPtrArray *held_back; /* a binary heap (jmerge_write.c) */
     gint64 frontier_us; /* the newest TIME read */
     gboolean drained;   /* all read */
     gboolean partly;    /* the window overflowed: partly in SEQ order */

@@ -22,6 +22,11 @@ static gboolean is_summary(const lh_jrecord *rec)
     return strcmp(rec->node, LH_JMERGE_NODE) == 0;
 }
 
+static gboolean is_summary_line(const lh_jline *line)
+{
+    return strcmp(line->node->str, LH_JMERGE_NODE) == 0;
+}
+
 /* ---- the prior ---------------------------------------------------------------------- */
 
 /* One summary record of the prior: its node's held SEQ. FALSE when it has none. */
@@ -136,51 +141,51 @@ static void check_step(lh_jmerge *m, jm_file *f, scan *s, guint64 seq, goffset a
     }
 }
 
-static void first_record(lh_jmerge *m, jm_file *f, scan *s, const lh_jrecord *rec)
+static void first_record(lh_jmerge *m, jm_file *f, scan *s, const lh_jline *line)
 {
-    const guint64 *held = g_hash_table_lookup(m->prior_held, rec->node);
+    const guint64 *held = g_hash_table_lookup(m->prior_held, line->node->str);
 
-    f->node = g_strdup(rec->node);
-    f->first = rec->seq;
+    f->node = g_strdup(line->node->str);
+    f->first = line->seq;
     f->damage_before_first = s->damage;
     s->held = held != NULL ? *held : 0;
 }
 
 /* What is kept of a record the merge will write: its SEQ and TIME bounds, and how
  * late it is (how far its TIME is behind a TIME before it in the file). */
-static void include_record(lh_jmerge *m, jm_file *f, const lh_jrecord *rec)
+static void include_record(lh_jmerge *m, jm_file *f, const lh_jline *line)
 {
     if (f->included == 0) {
-        f->first_included = rec->seq;
-        f->time_min = f->time_max = rec->time_us;
+        f->first_included = line->seq;
+        f->time_min = f->time_max = line->time_us;
     }
     f->included++;
-    f->late_us = MAX(f->late_us, f->time_max - rec->time_us);
-    f->time_min = MIN(f->time_min, rec->time_us);
-    f->time_max = MAX(f->time_max, rec->time_us);
-    m->newest_us = MAX(m->newest_us, rec->time_us);
+    f->late_us = MAX(f->late_us, f->time_max - line->time_us);
+    f->time_min = MIN(f->time_min, line->time_us);
+    f->time_max = MAX(f->time_max, line->time_us);
+    m->newest_us = MAX(m->newest_us, line->time_us);
 }
 
-static void scan_record(lh_jmerge *m, jm_file *f, scan *s, const lh_jrecord *rec)
+static void scan_record(lh_jmerge *m, jm_file *f, scan *s, const lh_jline *line)
 {
     if (f->node == NULL) {
-        first_record(m, f, s, rec);
-    } else if (strcmp(rec->node, f->node) != 0) {
+        first_record(m, f, s, line);
+    } else if (strcmp(line->node->str, f->node) != 0) {
         /* A second node: a merged file, or a broken one; either way, not a series. */
         if (f->other_node == NULL) {
-            f->other_node = g_strdup(rec->node);
+            f->other_node = g_strdup(line->node->str);
         }
-        f->merged = f->merged || is_summary(rec);
+        f->merged = f->merged || is_summary_line(line);
         return;
     }
-    f->merged = f->merged || is_summary(rec);
+    f->merged = f->merged || is_summary_line(line);
     f->records++;
-    f->last = rec->seq;
-    f->closed = strcmp(rec->kind, "rotate") == 0;
-    if (rec->seq > s->held) {
-        include_record(m, f, rec);
+    f->last = line->seq;
+    f->closed = line->kind_len == 6 && memcmp(line->kind, "rotate", 6) == 0;
+    if (line->seq > s->held) {
+        include_record(m, f, line);
     }
-    s->prev = rec->seq;
+    s->prev = line->seq;
     s->damage = -1;
 }
 
@@ -232,7 +237,8 @@ void lh__jmerge_scan_file(lh_jmerge *m, jm_file *f)
 {
     g_autoptr(lh_jreader) reader = NULL;
     g_autofree char *why = NULL;
-    lh_jrecord rec = LH_JRECORD_INIT;
+    g_autoptr(GString) node = g_string_new(NULL);
+    lh_jline line = {.node = node};
     scan s = {0, -1, 0};
     goffset at = 0;
 
@@ -242,13 +248,13 @@ void lh__jmerge_scan_file(lh_jmerge *m, jm_file *f)
     }
     for (;;) {
         g_autofree char *what = NULL;
-        lh_jread r = lh_jreader_next(reader, &rec, &at, &what);
+        lh_jread r = lh_jreader_next_line(reader, &line, &at, &what);
 
         if (r == LH_JREAD_RECORD) {
-            if (f->node != NULL && strcmp(rec.node, f->node) == 0 && f->records > 0) {
-                check_step(m, f, &s, rec.seq, at);
+            if (f->node != NULL && strcmp(node->str, f->node) == 0 && f->records > 0) {
+                check_step(m, f, &s, line.seq, at);
             }
-            scan_record(m, f, &s, &rec);
+            scan_record(m, f, &s, &line);
         } else if (r == LH_JREAD_DAMAGED) {
             scan_damage(m, f, &s, at, what != NULL ? what : "damaged");
         } else if (r == LH_JREAD_TORN) {
@@ -264,7 +270,6 @@ void lh__jmerge_scan_file(lh_jmerge *m, jm_file *f)
             break;
         }
     }
-    lh_jrecord_release(&rec);
     f->damage_after_last = f->records > 0 ? s.damage : -1;
     file_verdict(m, f);
 }

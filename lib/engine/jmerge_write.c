@@ -2,7 +2,7 @@
  * jmerge.c validated everything first).
  *
  * A k-way merge: each node is one stream of records in SEQ order, read from its
- * files one after the other; a GSequence keeps the nodes ordered by the oldest
+ * files one after the other; a binary heap keeps the nodes ordered by the oldest
  * record each offers (TIME, then NODE name), and the oldest of all is written next.
  * A node's SEQ order is not quite its TIME order: its actions overlap, and each
  * writes its records at its end. So each node holds back the records read until
@@ -21,11 +21,25 @@
 
 /* ---- the records -------------------------------------------------------------------- */
 
-static void write_record(FILE *out, const lh_jrecord *rec)
-{
-    g_autofree char *line = lh_jrecord_format(rec);
+/* A record read but not yet written: its order and its line as read. A line that
+ * parses is canonical (what lh_jrecord_format() writes of its record), so it is
+ * copied to the output as it is, never parsed in full nor formatted again. */
+typedef struct held {
+    guint64 seq;
+    gint64 time_us;
+    gsize len;
+    char text[];
+} held;
 
-    fputs(line, out);
+static held *held_new(const lh_jline *line)
+{
+    held *h = g_malloc(sizeof(held) + line->len);
+
+    h->seq = line->seq;
+    h->time_us = line->time_us;
+    h->len = line->len;
+    memcpy(h->text, line->text, line->len);
+    return h;
 }
 
 /* The file @n is reading is done: it must have given what the first pass counted. */
@@ -65,7 +79,7 @@ static gboolean advance(lh_jmerge *m, jm_node *n)
             }
             n->taken = 0;
         }
-        r = lh_jreader_next(n->reader, &n->head, &at, &why);
+        r = lh_jreader_next_line(n->reader, &n->head, &at, &why);
         if (r == LH_JREAD_RECORD && n->head.seq <= f->last) {
             if (n->head.seq > n->held) {
                 n->taken++;
@@ -84,11 +98,54 @@ static gboolean advance(lh_jmerge *m, jm_node *n)
     return FALSE;
 }
 
+/* ---- a binary heap: a GPtrArray, its least item first ------------------------------- */
+
+/* (GSequence's sorted insertion builds a whole sequence for each item: it was a
+ * quarter of the merge's time.) Negative when @a goes before @b. */
+typedef int (*heap_order)(const void *a, const void *b);
+
+static void heap_push(GPtrArray *heap, gpointer item, heap_order cmp)
+{
+    guint i = heap->len;
+
+    g_ptr_array_add(heap, item);
+    for (; i > 0 && cmp(item, heap->pdata[(i - 1) / 2]) < 0; i = (i - 1) / 2) {
+        heap->pdata[i] = heap->pdata[(i - 1) / 2];
+    }
+    heap->pdata[i] = item;
+}
+
+/* Takes the least item out of @heap (which holds one): the caller's. */
+static gpointer heap_pop(GPtrArray *heap, heap_order cmp)
+{
+    gpointer least = heap->pdata[0];
+    gpointer last = g_ptr_array_steal_index(heap, heap->len - 1);
+    guint i = 0;
+
+    while (2 * i + 1 < heap->len) {
+        guint child = 2 * i + 1;
+
+        if (child + 1 < heap->len && cmp(heap->pdata[child + 1], heap->pdata[child]) < 0) {
+            child++;
+        }
+        if (cmp(last, heap->pdata[child]) <= 0) {
+            break;
+        }
+        heap->pdata[i] = heap->pdata[child];
+        i = child;
+    }
+    if (heap->len > 0) {
+        heap->pdata[i] = last;
+    }
+    return least;
+}
+
 /* ---- one node's records in TIME order ------------------------------------------------ */
 
-static gint by_time_seq(gconstpointer a, gconstpointer b, gpointer unused)
+/* TIME, then SEQ: a total order, since a node's SEQs are unique once validated. */
+static int by_time_seq(const void *a, const void *b)
 {
-    const lh_jrecord *x = a, *y = b;
+    const held *x = a, *y = b;
 
     if (x->time_us != y->time_us) {
         return x->time_us < y->time_us ? -1 : 1;
@@ -96,17 +153,9 @@ static gint by_time_seq(gconstpointer a, gconstpointer b, gpointer unused)
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-static void record_free(gpointer data)
+static const held *oldest(const jm_node *n)
 {
-    lh_jrecord_release(data);
-    g_free(data);
-}
-
-static lh_jrecord *oldest(const jm_node *n)
-{
-    GSequenceIter *first = g_sequence_get_begin_iter(n->held_back);
-
-    return g_sequence_iter_is_end(first) ? NULL : g_sequence_get(first);
+    return n->held_back->len > 0 ? g_ptr_array_index(n->held_back, 0) : NULL;
 }
 
 /* Reads on until the oldest record held back can go: no record still to come can
@@ -116,11 +165,11 @@ static lh_jrecord *oldest(const jm_node *n)
 static gboolean fill(lh_jmerge *m, jm_node *n)
 {
     while (!n->drained && m->code < LH_JMERGE_VIOLATION) {
-        lh_jrecord *first = oldest(n);
+        const held *first = oldest(n);
         if (first != NULL && first->time_us <= n->frontier_us - n->late_us) {
             return TRUE;
         }
-        if (first != NULL && g_sequence_get_length(n->held_back) >= LH_JMERGE_WINDOW) {
+        if (first != NULL && n->held_back->len >= LH_JMERGE_WINDOW) {
             if (!n->partly) {
                 lh__jmerge_problem(m, LH_JMERGE_COMPLETE,
                                    "node %s: more than %d records out of TIME order (up to %.1f s "
@@ -135,9 +184,7 @@ static gboolean fill(lh_jmerge *m, jm_node *n)
             break;
         }
         n->frontier_us = MAX(n->frontier_us, n->head.time_us);
-        g_sequence_insert_sorted(n->held_back, g_memdup2(&n->head, sizeof n->head), by_time_seq,
-                                 NULL);
-        n->head = (lh_jrecord)LH_JRECORD_INIT;
+        heap_push(n->held_back, held_new(&n->head), by_time_seq);
     }
     return oldest(n) != NULL && m->code < LH_JMERGE_VIOLATION;
 }
@@ -145,16 +192,16 @@ static gboolean fill(lh_jmerge *m, jm_node *n)
 /* ---- all nodes' records ------------------------------------------------------------- */
 
 /* The record @n offers: its oldest (a node offers only while it holds one). */
-static const lh_jrecord *offer(const jm_node *n)
+static const held *offer(const jm_node *n)
 {
-    return g_sequence_get(g_sequence_get_begin_iter(n->held_back));
+    return g_ptr_array_index(n->held_back, 0);
 }
 
-/* Earlier TIME first, then NODE name, then SEQ (within a node, by_time_seq). */
-static gint by_oldest(gconstpointer a, gconstpointer b, gpointer unused)
+/* Earlier TIME first, then NODE name (unique), then SEQ (within a node, by_time_seq). */
+static int by_oldest(const void *a, const void *b)
 {
     const jm_node *x = a, *y = b;
-    const lh_jrecord *rx = offer(x), *ry = offer(y);
+    const held *rx = offer(x), *ry = offer(y);
 
     if (rx->time_us != ry->time_us) {
         return rx->time_us < ry->time_us ? -1 : 1;
@@ -165,26 +212,25 @@ static gint by_oldest(gconstpointer a, gconstpointer b, gpointer unused)
 /* A k-way merge: each node offers its oldest record, the oldest of all is written. */
 static void write_records(lh_jmerge *m, FILE *out)
 {
-    g_autoptr(GSequence) offers = g_sequence_new(NULL);
+    g_autoptr(GPtrArray) offers = g_ptr_array_new();
 
     for (guint i = 0; i < m->nodes->len; i++) {
         jm_node *n = g_ptr_array_index(m->nodes, i);
 
-        n->held_back = g_sequence_new(record_free);
+        n->held_back = g_ptr_array_new_with_free_func(g_free);
         n->frontier_us = G_MININT64;
         if (fill(m, n)) {
-            g_sequence_insert_sorted(offers, n, by_oldest, NULL);
+            heap_push(offers, n, by_oldest);
         }
     }
-    while (!g_sequence_is_empty(offers) && m->code < LH_JMERGE_VIOLATION) {
-        GSequenceIter *first = g_sequence_get_begin_iter(offers);
-        jm_node *n = g_sequence_get(first);
+    while (offers->len > 0 && m->code < LH_JMERGE_VIOLATION) {
+        jm_node *n = heap_pop(offers, by_oldest);
+        held *h = heap_pop(n->held_back, by_time_seq);
 
-        g_sequence_remove(first);
-        write_record(out, offer(n));
-        g_sequence_remove(g_sequence_get_begin_iter(n->held_back));
+        (void)fwrite(h->text, 1, h->len, out); /* errors show at the flush and close */
+        g_free(h);
         if (fill(m, n)) {
-            g_sequence_insert_sorted(offers, n, by_oldest, NULL);
+            heap_push(offers, n, by_oldest);
         }
     }
 }
@@ -218,7 +264,9 @@ static void add_seq(lh_jrecord *rec, const char *key, guint64 seq, gboolean some
 
 static void emit(FILE *out, lh_jrecord *rec)
 {
-    write_record(out, rec);
+    g_autofree char *line = lh_jrecord_format(rec);
+
+    fputs(line, out);
     lh_jrecord_release(rec);
 }
 

@@ -165,6 +165,26 @@ char *lh_journal_argv_join(const char *const *argv);
  * such a value. */
 char **lh_journal_argv_split(const char *joined);
 
+/* ---- checking a line without building its record ---------------------------- */
+
+/* What `lhost journal merge` needs of a line, which it reads twice and copies to its
+ * output as it is (a line that parses is canonical: it is lh_jrecord_format()'s). */
+typedef struct lh_jline {
+    const char *text; /* the line, its newline included (len bytes); from a reader,
+                       * its buffer's: valid until its next call */
+    gsize len;
+    guint64 seq;
+    gint64 time_us;
+    GString *node;    /* unescaped; the caller's (reused from line to line) */
+    const char *kind; /* in the line: kind_len bytes */
+    gsize kind_len;
+} lh_jline;
+
+/* TRUE exactly when lh_jrecord_parse() would take the line (@len bytes, without its
+ * newline), filling seq, time_us, node and kind (not text, len) without allocating.
+ * No *why: parse the line in full for that. */
+gboolean lh_jline_parse(const char *line, gsize len, lh_jline *out);
+
 /* ---- reading a file --------------------------------------------------------- */
 
 typedef struct lh_jreader lh_jreader;
@@ -184,6 +204,9 @@ lh_jreader *lh_jreader_open(const char *path, char **why);
  * *why is set (the caller's to free) on DAMAGED and ERROR only, NULL otherwise;
  * @offset and @why may be NULL. After TORN, END or ERROR, it returns END. */
 lh_jread lh_jreader_next(lh_jreader *reader, lh_jrecord *rec, goffset *offset, char **why);
+/* lh_jreader_next() with lh_jline_parse(): the same results and *why. @line->node
+ * must be a GString. */
+lh_jread lh_jreader_next_line(lh_jreader *reader, lh_jline *line, goffset *offset, char **why);
 void lh_jreader_free(lh_jreader *reader);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(lh_jreader, lh_jreader_free)
 
