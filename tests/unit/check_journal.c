@@ -1067,6 +1067,7 @@ START_TEST(writer_pruning_keeps_the_newest)
     world w;
     view v;
     g_autofree char *detail = g_strnfill(1000, 'd');
+    g_autofree char *seq_path = NULL;
     g_autofree char *seq_text = NULL;
 
     world_init(&w);
@@ -1081,7 +1082,8 @@ START_TEST(writer_pruning_keeps_the_newest)
     assert_seqs_increase(&v);
     /* The newest three: the last action is in the last, and they follow each other. */
     ck_assert_str_eq(record_at(&v, v.records->len - 1)->kind, "result");
-    seq_text = lh_test_read_file(path_in(&w, "seq"));
+    seq_path = path_in(&w, "seq");
+    seq_text = lh_test_read_file(seq_path);
     ck_assert_ptr_nonnull(strstr(seq_text, g_ptr_array_index(v.files, 2)));
     for (guint i = 0; i < v.records->len; i++) {
         if (strcmp(record_at(&v, i)->kind, "rotate") == 0) {
