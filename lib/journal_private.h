@@ -1,5 +1,6 @@
-/* journal_private.h - what the journal's writer (lib/runtime/journal.c) takes from its
- * record and reader module (lib/runtime/jrecord.c), and nothing outside liblhost uses.
+/* journal_private.h - what the journal's files share (lib/runtime/journal.c the
+ * writer, jrecord.c the record, jcrc.c, jtime.c, jreader.c), and nothing outside
+ * liblhost uses.
  */
 #ifndef LHOST_JOURNAL_PRIVATE_H
 #define LHOST_JOURNAL_PRIVATE_H
@@ -36,6 +37,12 @@ gboolean lh__journal_peek(const char *line, gsize len, guint64 *seq, gboolean *r
  * the writer reads the files it opened without following a link, never by path.
  * @name is for messages. */
 lh_jreader *lh__jreader_open_fd(int fd, const char *name);
+
+/* lh_crc32() eight bytes at a time (the merge's pass over every line). */
+guint32 lh__journal_crc_sliced(const guchar *p, gsize len);
+
+/* The time at @text, exactly LH_JOURNAL_TIME_LEN bytes (not NUL-terminated). */
+gboolean lh__journal_parse_time(const char *text, gint64 *time_us);
 
 G_END_DECLS
 

@@ -31,7 +31,7 @@ LHOST_LIBS = lib/liblhost.a $(AGENT_GLIB_LIBS)
 # ... and what the logical host engine (lhost/lhost.h, lhost/cib.h) adds.
 LHOST_ENGINE_LIBS = lib/liblhost-engine.a lib/liblhost.a $(LIBXML_LIBS) $(GLIB_LIBS)
 # The decision journal (lhost/journal.h): its records and reader, and its writer.
-lib_liblhost_a_SOURCES += lib/runtime/jrecord.c lib/runtime/journal.c lib/journal_private.h
+lib_liblhost_a_SOURCES += lib/runtime/jrecord.c lib/runtime/jcrc.c lib/runtime/jtime.c lib/runtime/jreader.c lib/runtime/journal.c lib/journal_private.h
 lhostinclude_HEADERS += lib/lhost/journal.h
 # Merging nodes' journals into one timeline, and showing records (lhost/jmerge.h):
 # only the lhost command uses it (lhost journal merge|show).
