@@ -1,4 +1,4 @@
-/* fuzz_journal.c - the journal's parser and reader (lib/runtime/jrecord.c), the
+/* fuzz_journal.c - the journal's parser and reader (lib/runtime/jrecord.c, jreader.c), the
  * records as text and JSON (lib/engine/jshow.c), and a merge of what was read
  * (lib/engine/jmerge*.c).
  *
