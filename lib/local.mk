@@ -46,3 +46,6 @@ lhostinclude_HEADERS += lib/lhost/jtimeline.h
 # node attributes and promotion scores (lhost/attr.h).
 lib_liblhost_a_SOURCES += lib/runtime/notify.c lib/runtime/attr.c
 lhostinclude_HEADERS += lib/lhost/notify.h lib/lhost/attr.h
+# The processes of one installation, by executable path (lhost/proc.h).
+lib_liblhost_a_SOURCES += lib/runtime/proc.c
+lhostinclude_HEADERS += lib/lhost/proc.h

@@ -121,3 +121,10 @@ tests_unit_check_attr_SOURCES = tests/unit/check_attr.c tests/unit/check_common.
 tests_unit_check_attr_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_attr_LDADD = $(LHOST_LIBS) $(CHECK_LIBS)
 lh_header_units += tests/unit/headers/notify.c tests/unit/headers/attr.c
+# The processes of one installation (lhost/proc.h), against real processes: copies
+# of /bin/sleep named netman in the test's directory, and a crafted proc root.
+lh_unit_tests += tests/unit/check_proc
+tests_unit_check_proc_SOURCES = tests/unit/check_proc.c tests/unit/check_common.h
+tests_unit_check_proc_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_proc_LDADD = $(LHOST_LIBS) $(CHECK_LIBS)
+lh_header_units += tests/unit/headers/proc.c
