@@ -7,7 +7,8 @@
  * runner (lhost/run.h): an argv and never a shell, the operation's deadline, so a
  * tool that hangs (a cluster that is going away) ends the wait, not the agent.
  *
- *   transient   attrd_updater -n NAME -U VALUE [-N NODE]      (-D deletes, -Q queries)
+ *   transient   attrd_updater -n NAME -U VALUE [-N NODE]      (-D deletes, -Q queries,
+ *                                                              -Q -A: every node's)
  *   permanent   crm_attribute -t nodes [-N NODE] -n NAME -l forever -v VALUE
  *                                                              (-D deletes, -G -q queries)
  *   promotion   crm_attribute --promotion=RESOURCE -v SCORE   (-D deletes)
@@ -46,6 +47,11 @@ gboolean lh_attr_delete(const lh_op *op, const char *name, const char *node,
  * when the attribute is not set (or is empty), which is no error. */
 gboolean lh_attr_get(const lh_op *op, const char *name, const char *node,
                      lh_attr_lifetime lifetime, char **value, char **why);
+/* Every node's value of the transient attribute @name: attrd_updater -Q -A -n NAME.
+ * *values gets a table node -> value (both strings, owned by the table; the caller
+ * destroys it), empty when no node has a value; nodes whose value is empty (deleted)
+ * are left out. On failure *values is NULL. */
+gboolean lh_attr_get_all(const lh_op *op, const char *name, GHashTable **values, char **why);
 
 /* This instance's promotion score on this node: crm_attribute --promotion -v SCORE. */
 gboolean lh_attr_set_promotion_score(const lh_op *op, int score, char **why);

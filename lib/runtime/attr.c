@@ -4,6 +4,9 @@
  * environment (the tools are found on its PATH), and reads the answer. The tools'
  * exit codes are Pacemaker's (crm_exit_t): 105 (CRM_EX_NOSUCH) on a query is "not
  * set", no error; 102 (CRM_EX_DISCONNECT) is what they return without a cluster.
+ * attrd_updater -Q of Pacemaker 2.1 says "not set" its own way: when attrd knows no
+ * value it prints nothing, says "attribute does not exist" and returns 78
+ * (CRM_EX_CONFIG, from pcmk_rc_schema_validation).
  */
 #include "config.h"
 
@@ -15,7 +18,7 @@
 #define ATTRD_UPDATER "attrd_updater"
 #define CRM_ATTRIBUTE "crm_attribute"
 
-enum { CRM_EX_DISCONNECT = 102, CRM_EX_NOSUCH = 105 };
+enum { CRM_EX_CONFIG = 78, CRM_EX_DISCONNECT = 102, CRM_EX_NOSUCH = 105 };
 
 /* A command of at most a dozen words. */
 typedef struct cmd {
@@ -164,6 +167,17 @@ static gboolean parse_attrd_query(const char *out, char **value)
     return FALSE;
 }
 
+/* TRUE when a query that failed said "not set": an answer, not an error. */
+static gboolean query_found_nothing(const lh_run_result *res)
+{
+    if (res->end != LH_RUN_EXITED) {
+        return FALSE;
+    }
+    return res->exit_code == CRM_EX_NOSUCH
+           || (res->exit_code == CRM_EX_CONFIG && res->err != NULL
+               && strstr(res->err->str, "attribute does not exist") != NULL);
+}
+
 /* crm_attribute -G -q prints the value alone, on one line. */
 static char *parse_crm_query(const char *out)
 {
@@ -202,7 +216,7 @@ gboolean lh_attr_get(const lh_op *op, const char *name, const char *node,
     *value = NULL;
     query_cmd(&c, name, node, lifetime);
     ok = run_cmd(op, &c, &res, why);
-    if (!ok && res.end == LH_RUN_EXITED && res.exit_code == CRM_EX_NOSUCH) {
+    if (!ok && query_found_nothing(&res)) {
         g_clear_pointer(why, g_free); /* not set: an answer, not an error */
         ok = TRUE;
     } else if (ok && lifetime == LH_ATTR_FOREVER) {
@@ -216,6 +230,92 @@ gboolean lh_attr_get(const lh_op *op, const char *name, const char *node,
     }
     lh_run_result_release(&res);
     return ok;
+}
+
+/* One line of attrd_updater -Q -A: `name="NAME" host="NODE" value="VALUE"`. The node
+ * runs to the first `" value="` (node names hold no quotes), the value to the line's
+ * last quote (values may hold quotes and spaces). Into @values, or FALSE. */
+static gboolean parse_attrd_all_line(const char *line, const char *name, GHashTable *values)
+{
+    g_autofree char *lead = g_strdup_printf("name=\"%s\" host=\"", name);
+    const char *node = strstr(line, lead);
+    const char *node_end, *value, *value_end;
+
+    if (node == NULL) {
+        return FALSE;
+    }
+    node += strlen(lead);
+    node_end = strstr(node, "\" value=\"");
+    if (node_end == NULL || node_end == node) {
+        return FALSE;
+    }
+    value = node_end + strlen("\" value=\"");
+    value_end = strrchr(value, '"');
+    if (value_end == NULL) {
+        return FALSE;
+    }
+    if (value_end > value) {
+        g_hash_table_replace(values, g_strndup(node, (gsize)(node_end - node)),
+                             g_strndup(value, (gsize)(value_end - value)));
+    } else {
+        g_autofree char *key = g_strndup(node, (gsize)(node_end - node));
+
+        g_hash_table_remove(values, key); /* empty: deleted, as lh_attr_get reads it */
+    }
+    return TRUE;
+}
+
+/* Every line of @out into @values; FALSE with *why at the first line that is not one. */
+static gboolean parse_attrd_all(const cmd *c, const char *out, const char *name,
+                                GHashTable *values, char **why)
+{
+    g_auto(GStrv) lines = g_strsplit(out, "\n", -1);
+
+    for (gsize i = 0; lines[i] != NULL; i++) {
+        const char *line = lines[i];
+
+        while (g_ascii_isspace(*line)) {
+            line++;
+        }
+        if (*line != '\0' && !parse_attrd_all_line(line, name, values)) {
+            g_autofree char *command = lh_argv_to_string(c->argv);
+
+            *why = g_strdup_printf("%s printed a line not of the form name=\"%s\" "
+                                   "host=\"...\" value=\"...\": '%s'",
+                                   command, name, g_strchomp(lines[i]));
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+gboolean lh_attr_get_all(const lh_op *op, const char *name, GHashTable **values, char **why)
+{
+    cmd c = {{NULL}, 0};
+    lh_run_result res = LH_RUN_RESULT_INIT;
+    GHashTable *table = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    gboolean ok;
+
+    *values = NULL;
+    cmd_add(&c, ATTRD_UPDATER);
+    cmd_add(&c, "-Q");
+    cmd_add(&c, "-A");
+    cmd_add(&c, "-n");
+    cmd_add(&c, name);
+    ok = run_cmd(op, &c, &res, why);
+    if (!ok && query_found_nothing(&res)) {
+        g_clear_pointer(why, g_free); /* set on no node: an empty answer */
+        ok = TRUE;
+    } else if (ok) {
+        ok = parse_attrd_all(&c, res.out->str, name, table, why);
+    }
+    lh_run_result_release(&res);
+    if (!ok) {
+        g_hash_table_destroy(table);
+        return FALSE;
+    }
+    *values = table;
+    return TRUE;
 }
 
 /* The resource whose score it is: OCF_RESOURCE_INSTANCE of the command's environment. */

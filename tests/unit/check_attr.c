@@ -218,6 +218,118 @@ START_TEST(get_transient_of_a_node_and_bad_output)
 }
 END_TEST
 
+/* Attrd of Pacemaker 2.1 on a query of an attribute it has no value of. */
+#define ATTRD_NO_VALUE "attrd_updater: Could not query value of lh-state: attribute does not exist"
+
+START_TEST(get_transient_not_set_in_pacemaker_2_1)
+{
+    const char *vars[] = {"FAKE_RC=78", "FAKE_ERR=" ATTRD_NO_VALUE, NULL};
+    fake f;
+    g_autofree char *value = NULL;
+    char *why = NULL;
+
+    fake_init(&f, vars);
+    ck_assert_msg(lh_attr_get(&f.op, "lh-state", NULL, LH_ATTR_REBOOT, &value, &why), "%s", why);
+    ck_assert_ptr_null(why);
+    ck_assert_ptr_null(value);
+    fake_release(&f);
+}
+END_TEST
+
+/* Runs lh_attr_get_all with the fake answering @out, @err and @rc. */
+static gboolean get_all_with(const char *out, const char *err, const char *rc,
+                             GHashTable **values, char **why, char **argv)
+{
+    g_autofree char *out_var = g_strdup_printf("FAKE_OUT=%s", out);
+    g_autofree char *err_var = g_strdup_printf("FAKE_ERR=%s", err);
+    g_autofree char *rc_var = g_strdup_printf("FAKE_RC=%s", rc);
+    const char *vars[] = {out_var, err_var, rc_var, NULL};
+    fake f;
+    gboolean ok;
+
+    fake_init(&f, vars);
+    ok = lh_attr_get_all(&f.op, "lh-state", values, why);
+    *argv = fake_argv(&f);
+    fake_release(&f);
+    return ok;
+}
+
+START_TEST(get_all_parses_every_node)
+{
+    GHashTable *values = NULL;
+    g_autofree char *argv = NULL;
+    char *why = NULL;
+
+    ck_assert_msg(get_all_with("name=\"lh-state\" host=\"node1\" value=\"ok\"\n"
+                               "name=\"lh-state\" host=\"node2\" value=\"two words \"\n"
+                               "name=\"lh-state\" host=\"node3\" value=\"\"\n"
+                               "  name=\"lh-state\" host=\"node4\" value=\"say \"hi\" x=\"1\"\"\n"
+                               "\n",
+                               "", "0", &values, &why, &argv),
+                  "%s", why);
+    ck_assert_ptr_null(why);
+    ck_assert_str_eq(argv, "attrd_updater|-Q|-A|-n|lh-state|");
+    ck_assert_uint_eq(g_hash_table_size(values), 3); /* node3's is empty: left out */
+    ck_assert_str_eq(g_hash_table_lookup(values, "node1"), "ok");
+    ck_assert_str_eq(g_hash_table_lookup(values, "node2"), "two words ");
+    ck_assert_str_eq(g_hash_table_lookup(values, "node4"), "say \"hi\" x=\"1\"");
+    ck_assert(!g_hash_table_contains(values, "node3"));
+    g_hash_table_destroy(values);
+}
+END_TEST
+
+/* Set on no node: an empty table, whichever way the tool says it. */
+START_TEST(get_all_set_nowhere)
+{
+    static const struct {
+        const char *out, *err, *rc;
+    } cases[] = {
+        {"", "", "0"},
+        {"name=\"lh-state\" host=\"node1\" value=\"\"\n", "", "0"},
+        {"", "", "105"},
+        {"", ATTRD_NO_VALUE, "78"},
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(cases); i++) {
+        GHashTable *values = NULL;
+        g_autofree char *argv = NULL;
+        char *why = NULL;
+
+        ck_assert_msg(get_all_with(cases[i].out, cases[i].err, cases[i].rc, &values, &why,
+                                   &argv),
+                      "case %zu: %s", i, why);
+        ck_assert_ptr_null(why);
+        ck_assert_ptr_nonnull(values);
+        ck_assert_uint_eq(g_hash_table_size(values), 0);
+        g_hash_table_destroy(values);
+    }
+}
+END_TEST
+
+START_TEST(get_all_failures)
+{
+    GHashTable *values = NULL;
+    g_autofree char *argv = NULL, *argv2 = NULL, *argv3 = NULL;
+    g_autofree char *why = NULL, *why2 = NULL, *why3 = NULL;
+
+    ck_assert(!get_all_with("name=\"lh-state\" host=\"node1\" value=\"ok\"\nsomething else\n",
+                            "", "0", &values, &why, &argv));
+    ck_assert_ptr_null(values);
+    ck_assert_str_eq(why, "attrd_updater -Q -A -n lh-state printed a line not of the form "
+                          "name=\"lh-state\" host=\"...\" value=\"...\": 'something else'");
+    ck_assert(!get_all_with("", "attrd_updater: Could not connect to attrd", "102", &values,
+                            &why2, &argv2));
+    ck_assert_ptr_null(values);
+    ck_assert_str_eq(why2, "attrd_updater -Q -A -n lh-state returned 102 (not connected to "
+                           "the cluster): attrd_updater: Could not connect to attrd");
+    /* 78 for another reason is a failure */
+    ck_assert(!get_all_with("", "attrd_updater: bad configuration", "78", &values, &why3,
+                            &argv3));
+    ck_assert_ptr_null(values);
+    ck_assert_ptr_nonnull(strstr(why3, "returned 78"));
+}
+END_TEST
+
 START_TEST(get_permanent_parses_crm_attribute_output)
 {
     static const struct {
@@ -356,6 +468,10 @@ int main(void)
     add_tcase(s, values_are_words_not_shell);
     add_tcase(s, get_transient_parses_attrd_output);
     add_tcase(s, get_transient_of_a_node_and_bad_output);
+    add_tcase(s, get_transient_not_set_in_pacemaker_2_1);
+    add_tcase(s, get_all_parses_every_node);
+    add_tcase(s, get_all_set_nowhere);
+    add_tcase(s, get_all_failures);
     add_tcase(s, get_permanent_parses_crm_attribute_output);
     add_tcase(s, promotion_score);
     add_tcase(s, promotion_score_needs_a_resource);
