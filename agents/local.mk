@@ -1,7 +1,7 @@
 # The agents are built straight into heartbeat/, the provider tree as installed
 # ($(ocfrootdir)/resource.d/lhost), so that tests can point OCF_ROOT at the build.
 ocfagentdir = $(ocfrootdir)/resource.d/lhost
-ocfagent_PROGRAMS = heartbeat/jp1base heartbeat/jp1im heartbeat/ajs3
+ocfagent_PROGRAMS = heartbeat/jp1base heartbeat/jp1im heartbeat/ajs3 heartbeat/iws
 
 heartbeat_jp1base_SOURCES = agents/jp1base.c agents/jp1.c agents/jp1.h
 heartbeat_jp1base_LDADD = $(LHOST_LIBS)
@@ -14,6 +14,11 @@ heartbeat_jp1im_LDFLAGS = $(AM_LDFLAGS) $(AGENT_LDFLAGS)
 heartbeat_ajs3_SOURCES = agents/ajs3.c agents/jp1.c agents/jp1.h
 heartbeat_ajs3_LDADD = $(LHOST_LIBS)
 heartbeat_ajs3_LDFLAGS = $(AM_LDFLAGS) $(AGENT_LDFLAGS)
+
+heartbeat_iws_SOURCES = agents/iws.c agents/iws_conman.c agents/iws_node.c \
+	agents/iws_recovery.c agents/iws.h
+heartbeat_iws_LDADD = $(LHOST_LIBS)
+heartbeat_iws_LDFLAGS = $(AM_LDFLAGS) $(AGENT_LDFLAGS)
 
 # The lhost command: a logical host's members in order, for any cluster software.
 sbin_PROGRAMS = agents/lhost

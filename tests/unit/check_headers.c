@@ -34,6 +34,7 @@ const char *lh_header_unit_journal(void);
 const char *lh_header_unit_jtimeline(void);
 const char *lh_header_unit_notify(void);
 const char *lh_header_unit_attr(void);
+const char *lh_header_unit_proc(void);
 
 typedef const char *(*unit_fn)(void);
 
@@ -43,7 +44,7 @@ static const unit_fn units[] = {
     lh_header_unit_run,        lh_header_unit_state,   lh_header_unit_lhdef,
     lh_header_unit_agentinfo,  lh_header_unit_lhost,   lh_header_unit_cib,
     lh_header_unit_jmerge,     lh_header_unit_journal,  lh_header_unit_jtimeline,
-    lh_header_unit_notify,     lh_header_unit_attr,
+    lh_header_unit_notify,     lh_header_unit_attr,       lh_header_unit_proc,
 };
 
 static gboolean has_unit(const char *name)
