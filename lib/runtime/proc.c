@@ -1,18 +1,23 @@
 /* proc.c - the processes of one installation, by executable path (lhost/proc.h).
  *
- * One pass over PROC_ROOT/<pid>/: stat first (comm, state and start time: cheap, and
- * it rules out most processes by name), then the exe link and the cmdline of those
- * left, then stat once more, so that a pid that ended and was reused (or a process
- * that exec'd something else) between the reads is not taken for the one read first.
+ * One pass over PROC_ROOT/<pid>/: the exe link first (one readlink into a buffer on
+ * the stack: it rules out nearly every process of the node, at the cost of a system
+ * call and no allocation), then stat (comm, state and start time) and the cmdline of
+ * those left, then stat once more, so that a pid that ended and was reused (or a
+ * process that exec'd something else) between the reads is not taken for the one
+ * read first. A monitor scans every process of the node: this is its hot loop.
  * Whatever cannot be read is a process that ended, or one not ours to see: skipped.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <lhost/proc.h>
 
@@ -23,6 +28,8 @@
 /* The fields of /proc/PID/stat that are read, numbered as in proc(5). */
 #define STAT_STATE 3
 #define STAT_STARTTIME 22
+/* Longer than any /proc/PID/stat line (52 numeric fields and a 64-byte comm). */
+#define STAT_MAX 4095
 
 typedef struct proc_stat {
     char *comm;
@@ -47,31 +54,54 @@ static gboolean parse_stat(const char *text, proc_stat *st)
 {
     const char *open = strchr(text, '(');
     const char *close = strrchr(text, ')');
-    g_autofree char *rest = NULL;
-    g_auto(GStrv) fields = NULL;
+    const char *field;
+    char *end = NULL;
 
-    if (open == NULL || close == NULL || close < open) {
+    if (open == NULL || close == NULL || close < open || close[1] != ' ' || close[2] == '\0'
+        || close[3] != ' ') {
         return FALSE;
     }
-    rest = g_strstrip(g_strdup(close + 1));
-    fields = g_strsplit(rest, " ", -1);
-    /* fields[0] is field 3 (the state) */
-    if (g_strv_length(fields) < STAT_STARTTIME - STAT_STATE + 1 || strlen(fields[0]) != 1
-        || !g_ascii_string_to_unsigned(fields[STAT_STARTTIME - STAT_STATE], 10, 0, G_MAXUINT64,
-                                       &st->start_time, NULL)) {
+    field = close + 2; /* field 3, the state: one character */
+    for (int n = STAT_STATE; n < STAT_STARTTIME && field != NULL; n++) {
+        field = strchr(field, ' ');
+        field = field != NULL ? field + 1 : NULL;
+    }
+    if (field == NULL || !g_ascii_isdigit(*field)) {
         return FALSE;
     }
-    st->state = fields[0][0];
+    errno = 0;
+    st->start_time = g_ascii_strtoull(field, &end, 10);
+    if (errno != 0 || (*end != ' ' && *end != '\n' && *end != '\0')) {
+        return FALSE;
+    }
+    st->state = close[2];
     st->comm = g_strndup(open + 1, (gsize)(close - open - 1));
     return TRUE;
 }
 
+/* /proc/PID/stat is one line well under a page (COMM is at most 64 bytes even for
+ * kernel threads' names): read in one read(2), without glib's file machinery. */
 static gboolean read_stat(const char *proc_root, int pid, proc_stat *st)
 {
-    g_autofree char *path = g_strdup_printf("%s/%d/stat", proc_root, pid);
-    g_autofree char *text = NULL;
+    char path[PATH_MAX];
+    char text[STAT_MAX + 1];
+    ssize_t n;
+    int fd;
 
-    return g_file_get_contents(path, &text, NULL, NULL) && parse_stat(text, st);
+    if (g_snprintf(path, sizeof(path), "%s/%d/stat", proc_root, pid) >= (gint)sizeof(path)) {
+        return FALSE;
+    }
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return FALSE;
+    }
+    n = read(fd, text, STAT_MAX);
+    close(fd);
+    if (n <= 0) {
+        return FALSE;
+    }
+    text[n] = '\0';
+    return parse_stat(text, st);
 }
 
 /* A zombie has exited (only its parent's wait is missing); X is a task being reaped. */
@@ -85,19 +115,6 @@ static gboolean comm_is(const char *comm, const char *name)
 {
     return strlen(comm) == MIN(strlen(name), (gsize)COMM_MAX)
            && strncmp(comm, name, COMM_MAX) == 0;
-}
-
-static gboolean comm_in(const char *comm, const char *const *names)
-{
-    if (names == NULL) {
-        return TRUE;
-    }
-    for (gsize i = 0; names[i] != NULL; i++) {
-        if (comm_is(comm, names[i])) {
-            return TRUE;
-        }
-    }
-    return FALSE;
 }
 
 /* @dir without its trailing slashes ("/" becomes ""). */
@@ -139,14 +156,20 @@ static const char *name_in(const char *exe, const char *dir)
  * trimmed), less a " (deleted)"; NULL when it is not or cannot be read. */
 static char *exe_name(const char *proc_root, int pid, const char *const *dirs)
 {
-    g_autofree char *link = g_strdup_printf("%s/%d/exe", proc_root, pid);
-    g_autofree char *exe = g_file_read_link(link, NULL);
+    char link[PATH_MAX];
+    char exe[PATH_MAX];
+    ssize_t len;
 
-    if (exe == NULL) {
-        return NULL; /* ended, or not ours to see (EACCES) */
+    if (g_snprintf(link, sizeof(link), "%s/%d/exe", proc_root, pid) >= (gint)sizeof(link)) {
+        return NULL;
     }
+    len = readlink(link, exe, sizeof(exe) - 1);
+    if (len < 0) {
+        return NULL; /* ended, a kernel thread, or not ours to see (EACCES) */
+    }
+    exe[len] = '\0';
     if (g_str_has_suffix(exe, DELETED_SUFFIX)) {
-        exe[strlen(exe) - strlen(DELETED_SUFFIX)] = '\0';
+        exe[len - (ssize_t)strlen(DELETED_SUFFIX)] = '\0';
     }
     for (gsize i = 0; dirs[i] != NULL; i++) {
         const char *name = name_in(exe, dirs[i]);
@@ -194,13 +217,12 @@ static lh_proc *proc_read(const char *proc_root, int pid, const char *const *dir
     g_autofree char *name = NULL, *arg1 = NULL;
     lh_proc *proc = NULL;
 
-    if (!read_stat(proc_root, pid, &before) || !is_running(&before)
-        || !comm_in(before.comm, names)) {
+    name = exe_name(proc_root, pid, dirs);
+    if (name == NULL || (names != NULL && !g_strv_contains(names, name))) {
         goto done;
     }
-    name = exe_name(proc_root, pid, dirs);
-    if (name == NULL || !comm_is(before.comm, name)
-        || (names != NULL && !g_strv_contains(names, name))) {
+    if (!read_stat(proc_root, pid, &before) || !is_running(&before)
+        || !comm_is(before.comm, name)) {
         goto done;
     }
     /* the same process still: not ended, not another one under the same pid */
