@@ -130,6 +130,31 @@ bench_floor2() {
     esac
 }
 
+# The three measures of one command (monitor-cost, iws-cost); $world and $runs set.
+# instructions COMMAND...: summed over every process COMMAND starts.
+instructions() {
+    rm -f "$world"/cg.*
+    valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$world/cg.%p" \
+        "$@" >/dev/null 2>&1 || true
+    cat "$world"/cg.* | awk '/^summary:/ { total += $2 } END { print total }'
+}
+
+# wall_ms COMMAND...: median wall time in ms over $runs runs, after a warm-up.
+wall_ms() {
+    hyperfine -N -i --style none --warmup 10 --runs "$runs" --export-csv "$world/hf.csv" \
+        "$(printf '%q ' "$@")" >/dev/null 2>&1
+    awk -F, 'NR == 2 { printf "%.3f\n", $4 * 1000 }' "$world/hf.csv"
+}
+
+# peak_kb COMMAND...: median over 30 runs of the largest resident set in the tree.
+peak_kb() {
+    local i
+    for i in $(seq 30); do
+        /usr/bin/time -f '%M' -o "$world/rss" "$@" >/dev/null 2>&1 || true
+        tail -1 "$world/rss"
+    done | median
+}
+
 # median: the median of the numbers on stdin, one per line.
 median() {
     sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) exit 1;
