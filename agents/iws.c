@@ -511,7 +511,13 @@ static lh_result demote_here(iws *w)
 
     if (cpus == NULL && corrupt) {
         iws_state_set(w, "role", "unpromoted");
-        return iws_recovery_set_aside(w);
+        result = iws_recovery_set_aside(w);
+        /* IBM's step 5 at once: an instance demoted, not stopped, still runs (netman,
+         * waiting for the plan) and its monitor says so. */
+        if (result.code == LH_OCF_SUCCESS && !iws_bring_up(w, FALSE, w->op->deadline, &why)) {
+            result = lh_result_new(LH_OCF_ERR_GENERIC, "recovery: %s", why);
+        }
+        return result;
     }
     if (cpus == NULL) {
         return lh_result_new(LH_OCF_ERR_GENERIC, "%s", why);

@@ -169,6 +169,11 @@ lh_result iws_recovery_continue(iws *w, GPtrArray *procs)
     iws_state_set(w, "recovery", NULL);
     iws_save(w);
     set_attr(w, "iws-recovery", NULL);
+    g_ptr_array_unref(cpus);
+    cpus = iws_showcpus(w, &corrupt, &why);
+    if (cpus != NULL) {
+        iws_publish(w, cpus, iws_score(w, cpus), TRUE); /* a candidate again */
+    }
     lh_info("recovery of %s ended: it runs as a backup with the master's plan, its limit "
             "given back; switching back to it is the admin's choice (move the promoted role)",
             w->ws);
