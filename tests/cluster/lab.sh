@@ -155,6 +155,10 @@ lab_install() { # lab_install BUILDDIR
     "$lab_here/../emulators/mkbin.sh" "$LAB/emu/bin" ../jp1emu >/dev/null
     LAB_EMU="$LAB/emu/bin"
     LAB_LHOST="$b/agents/lhost"
+    [ -n "${lab_iws:-}" ] || return 0
+    # IWS (opt-in): the promotable agent, when this build has it, and the IWS emulator
+    [ -x "$b/heartbeat/iws" ] && install -m 755 "$b/heartbeat/iws" "$LAB/ocf/lhost/"
+    install -m 755 "$b/tests/emulators/iwsemu" "$LAB/emu/iwsemu"
 }
 
 # ---- the network: one bridge, one port per node ---------------------------------------------
@@ -322,6 +326,7 @@ lab_up() { # lab_up NODES BUILDDIR [fencing]: sets LAB, LAB_ID, LAB_NODES, lab_u
     trap 'exit 143' TERM INT
     t0=$(lab_now_ms)
     printf 'JP1EMU_TIME_SCALE=%s\n' "$LAB_TIME_SCALE" >"$LAB/lab.env"
+    if [ -n "${lab_iws:-}" ]; then lab_iws_env | sed 's/^/export /' >>"$LAB/lab.env"; fi
     lab_write_seed_cib "$nodes" "$fencing" "$LAB/seed-cib.xml"
     lab_install "$build"
     mkdir -p /var/lib/lhost # the mount point of each node's own (node-init)
@@ -637,3 +642,110 @@ lab_emu_time() { # lab_emu_time NODE MARK REGEX
 # Is ADDRESS on NODE's interface? Does NODE have the shared disk mounted?
 lab_has_ip() { ip -n "$(lab_ns "${1#node}")" -br addr show dev lan0 2>/dev/null | grep -qw "$2"; }
 lab_has_mount() { lab_node_alive "$1" && grep -q " /srv/$2 " "/proc/$(lab_init_pid "${1#node}")/mountinfo"; }
+
+# ---- IWS: the promotable clone of ocf:lhost:iws on the IWS emulator --------------------------
+# Opt-in: a scenario sets lab_iws=1 before lab_up (the agent and iwsemu are then installed,
+# and the nodes' pacemaker, so every agent, runs with lab_iws_env's variables), then calls
+# lab_iws_setup and lab_iws_cib. Each node has an installation of its own (TWA_home) at
+# $LAB_IWS_HOME, on the node's private /var/opt (node-init binds $LAB/nodeN/opt there: the
+# host sees it as $LAB/nodeN/opt/tws); every node sees the one domain directory
+# $LAB/iws-domain, the emulator's "network". Node N is workstation TWSN; TWS1 the master.
+LAB_IWS_HOME=/var/opt/tws
+LAB_IWS_JOB_MS=${LAB_IWS_JOB_MS:-20000} # each planned job: 2 s at the lab's time scale
+
+lab_iws_env() { # the emulator's settings, NAME=VALUE lines
+    printf 'IWSEMU_TIME_SCALE=%s\nIWSEMU_JOB_MS=%s\nIWSEMU_JOBS=%s\n' \
+        "$LAB_TIME_SCALE" "$LAB_IWS_JOB_MS" "${LAB_IWS_JOBS:-3}"
+}
+
+# Runs a command on a node as lab_exec does, with the emulator's settings too (the
+# environment pacemaker gives its agents). NAME=VALUE words first override them.
+lab_iws_exec() { # lab_iws_exec NODE [NAME=VALUE...] COMMAND...
+    local node=$1
+    shift
+    # shellcheck disable=SC2046
+    lab_exec "$node" env $(lab_iws_env) "$@"
+}
+
+lab_iws_ws() { echo "TWS${1#node}"; }                         # node N's workstation
+lab_iws_dir() { echo "$LAB/node${1#node}/opt/tws"; }            # its TWA_home, host side
+lab_iws_log() { echo "$(lab_iws_dir "$1")/emu/log"; }           # its emulator's log
+lab_iws_bin() { echo "$LAB_IWS_HOME/TWS/bin/$1"; }              # a product command, node side
+lab_iws_inject_dir() { # its injection directory (made if absent), host side
+    mkdir -p "$(lab_iws_dir "$1")/emu/inject/$(lab_iws_ws "$1")" \
+        && echo "$(lab_iws_dir "$1")/emu/inject/$(lab_iws_ws "$1")"
+}
+
+# conman on NODE (its arguments as one command line).
+lab_conman() { # lab_conman NODE "CMD[&CMD...]"
+    lab_iws_exec "$1" "$(lab_iws_bin conman)" "$2"
+}
+
+# Installs IWS on every node (TWS1 the master domain manager) and makes the first plan
+# on TWS1, so that the master has a valid Symphony before the cluster starts anything.
+# setup hard-links the iwsemu it runs as into TWS/bin; a link cannot cross mounts (and
+# its copy fallback only copies files of a Symphony's size), so each node runs a copy of
+# iwsemu on its own /var/opt.
+lab_iws_setup() {
+    local n master
+    mkdir -p "$LAB/iws-domain"
+    for n in $(seq "$LAB_NODES"); do
+        master=""
+        [ "$n" = 1 ] && master=--master
+        install -m 755 "$LAB/emu/iwsemu" "$LAB/node$n/opt/iwsemu"
+        lab_iws_exec "$n" /var/opt/iwsemu setup "$LAB_IWS_HOME" "$(lab_iws_ws "$n")" \
+            "$LAB/iws-domain" $master >/dev/null || return 1
+    done
+    lab_iws_exec 1 "$(lab_iws_bin JnextPlan)" >/dev/null
+}
+
+# The promotable clone iws-clone of primitive iws (ocf:lhost:iws), loaded into the CIB.
+# $lab_iws_params adds <nvpair>s to the primitive's instance attributes.
+lab_iws_cib() {
+    cat >"$LAB/iws.xml" <<XML
+<clone id="iws-clone">
+  <meta_attributes id="iws-clone-meta">
+    <nvpair id="iws-clone-promotable" name="promotable" value="true"/>
+    <nvpair id="iws-clone-notify" name="notify" value="true"/>
+    <nvpair id="iws-clone-promoted-max" name="promoted-max" value="1"/>
+    <nvpair id="iws-clone-promoted-node-max" name="promoted-node-max" value="1"/>
+  </meta_attributes>
+  <primitive id="iws" class="ocf" provider="lhost" type="iws">
+    <instance_attributes id="iws-ia">
+      <nvpair id="iws-twa_home" name="twa_home" value="$LAB_IWS_HOME"/>
+      <nvpair id="iws-switch_settle" name="switch_settle" value="2"/>
+      <nvpair id="iws-command_timeout" name="command_timeout" value="20"/>
+      <nvpair id="iws-link_wait" name="link_wait" value="20"/>
+${lab_iws_params:-}
+    </instance_attributes>
+    <operations>
+      <op id="iws-monitor-promoted" name="monitor" role="Promoted" interval="3s" timeout="30s"/>
+      <op id="iws-monitor-unpromoted" name="monitor" role="Unpromoted" interval="4s" timeout="30s"/>
+      <op id="iws-start" name="start" interval="0s" timeout="60s"/>
+      <op id="iws-stop" name="stop" interval="0s" timeout="60s"/>
+      <op id="iws-promote" name="promote" interval="0s" timeout="120s"/>
+      <op id="iws-demote" name="demote" interval="0s" timeout="60s"/>
+      <op id="iws-notify" name="notify" interval="0s" timeout="30s"/>
+    </operations>
+  </primitive>
+</clone>
+XML
+    lab_exec 1 cibadmin --create --scope resources --xml-file "$LAB/iws.xml"
+}
+
+# The node where the clone is promoted (crm_mon, $LAB/mon.xml), empty if none or failed.
+lab_iws_promoted() {
+    lab_xpath "$LAB/mon.xml" "//clone[@id='iws-clone']/resource[@role='Promoted' and @failed='false']/node/@name" \
+        | sed 's/.*="\(.*\)"/\1/' | head -1
+}
+
+# The nodes where it runs unpromoted and not failed, one a line.
+lab_iws_unpromoted() {
+    lab_xpath "$LAB/mon.xml" "//clone[@id='iws-clone']/resource[@role='Unpromoted' and @failed='false']/node/@name" \
+        | sed 's/ *name="\([^"]*\)"/\1\n/g' | sed '/^$/d'
+}
+
+# The domain as the emulator records it ($LAB/iws-domain/state): the master, and
+# "WS LIMIT" lines; and each workstation's published status.
+lab_iws_master() { sed -n 's/^master //p' "$LAB/iws-domain/state"; }
+lab_iws_limits() { sed -n 's/^ws //p' "$LAB/iws-domain/state"; }
