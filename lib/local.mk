@@ -49,3 +49,7 @@ lhostinclude_HEADERS += lib/lhost/notify.h lib/lhost/attr.h
 # The processes of one installation, by executable path (lhost/proc.h).
 lib_liblhost_a_SOURCES += lib/runtime/proc.c
 lhostinclude_HEADERS += lib/lhost/proc.h
+# An automatic recovery's attempts: interval, maximum, kept in the state, what peers
+# are told (lhost/attempts.h); Control-M's RECOVERT/RECOVERM first.
+lib_liblhost_a_SOURCES += lib/runtime/attempts.c
+lhostinclude_HEADERS += lib/lhost/attempts.h

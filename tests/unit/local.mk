@@ -128,3 +128,10 @@ tests_unit_check_proc_SOURCES = tests/unit/check_proc.c tests/unit/check_common.
 tests_unit_check_proc_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_proc_LDADD = $(LHOST_LIBS) $(CHECK_LIBS)
 lh_header_units += tests/unit/headers/proc.c
+# An automatic recovery's attempt policy (lhost/attempts.h): phases, the state file
+# and the text form a peer reads.
+lh_unit_tests += tests/unit/check_attempts
+tests_unit_check_attempts_SOURCES = tests/unit/check_attempts.c tests/unit/check_common.h
+tests_unit_check_attempts_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_attempts_LDADD = $(LHOST_LIBS) $(CHECK_LIBS)
+lh_header_units += tests/unit/headers/attempts.c
