@@ -5,9 +5,11 @@
  *   lhost [OPTIONS] start|stop|monitor|kill|status|check|cib|blackbox [NAME]
  *   lhost journal merge|show ...   (lhost_journal.c)
  *   lhost timeline MERGED [-o FILE.svg]
+ *   lhost quiesce|resume RESOURCE [--timeout SECONDS]   (lhost_quiesce.c)
  *
  * Exit codes are OCF's (lhost(8)): 0 done / running, 1 failed or partly running,
  * 2 bad usage, 5 an agent missing, 6 a bad definition, 7 not running (monitor).
+ * journal, timeline, quiesce and resume have their own.
  *
  * Logging goes through libqb: syslog (HA_LOGFACILITY, as the agents), and a blackbox
  * flight recorder of everything down to debug, written to
@@ -34,6 +36,7 @@
 #include <lhost/log.h>
 
 #include "lhost_journal.h"
+#include "lhost_quiesce.h"
 
 #define BLACKBOX_BYTES (256 * 1024)
 
@@ -474,7 +477,14 @@ static const char summary[] =
     "                 journal records, this node's when no FILE is given\n"
     "  timeline MERGED [-o FILE.svg]\n"
     "                 a merged journal drawn as SVG: nodes as lanes, a row per resource\n"
-    "\nExit codes are OCF's, see lhost(8); the journal's own, lhost-journal(5).";
+    "  quiesce RESOURCE [--timeout SECONDS]\n"
+    "                 ask every instance of a clone to quiesce (node attributes), wait\n"
+    "                 for each node's answer: one line per node (lhost quiesce --help)\n"
+    "  resume RESOURCE [--timeout SECONDS]\n"
+    "                 the same for resume\n"
+    "\nExit codes are OCF's, see lhost(8); the journal's own, lhost-journal(5);\n"
+    "quiesce and resume: 0 done, 1 error or a node failed, 2 usage, 3 a node pending,\n"
+    "4 a node not answering at the timeout.";
 
 static gboolean parse_options(int *argc, char ***argv, options *opts)
 {
@@ -546,13 +556,16 @@ int main(int argc, char **argv)
     const char *name;
     int code;
 
-    /* The journal's commands have options of their own, and OCF exit codes do not
-     * fit them: they are a command apart. */
+    /* The journal's commands, quiesce and resume have options of their own, and OCF
+     * exit codes do not fit them: they are commands apart. */
     if (argc > 1 && strcmp(argv[1], "journal") == 0) {
         return lhost_journal_main(argc - 1, argv + 1);
     }
     if (argc > 1 && strcmp(argv[1], "timeline") == 0) {
         return lhost_timeline_main(argc - 1, argv + 1);
+    }
+    if (argc > 1 && (strcmp(argv[1], "quiesce") == 0 || strcmp(argv[1], "resume") == 0)) {
+        return lhost_quiesce_main(argc - 1, argv + 1);
     }
     if (!parse_options(&argc, &argv, &opts)) {
         options_release(&opts);
@@ -568,7 +581,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: lhost [OPTIONS] start|stop|monitor|kill|status|check|cib|"
                         "blackbox [NAME] (lhost --help)\n"
                         "       lhost journal merge|show ... (lhost-journal(5))\n"
-                        "       lhost timeline MERGED [-o FILE.svg]\n");
+                        "       lhost timeline MERGED [-o FILE.svg]\n"
+                        "       lhost quiesce|resume RESOURCE [--timeout SECONDS]\n");
         options_release(&opts);
         return LH_OCF_ERR_ARGS;
     }

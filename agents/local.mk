@@ -22,7 +22,8 @@ heartbeat_iws_LDFLAGS = $(AM_LDFLAGS) $(AGENT_LDFLAGS)
 
 # The lhost command: a logical host's members in order, for any cluster software.
 sbin_PROGRAMS = agents/lhost
-agents_lhost_SOURCES = agents/lhost.c agents/lhost_journal.c agents/lhost_journal.h
+agents_lhost_SOURCES = agents/lhost.c agents/lhost_journal.c agents/lhost_journal.h \
+	agents/lhost_quiesce.c agents/lhost_quiesce.h
 agents_lhost_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DLH_DEFINITIONS_DIR='"$(sysconfdir)/lhost"' -DLH_OCF_ROOT='"$(ocfrootdir)"' \
 	-DLH_STATE_DIR='"/run/lhost"'
