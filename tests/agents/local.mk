@@ -12,6 +12,11 @@ check_PROGRAMS += tests/agents/clockjump.so
 tests_agents_clockjump_so_SOURCES = tests/agents/clockjump.c
 tests_agents_clockjump_so_CFLAGS = -std=gnu11 $(LH_WARN_CFLAGS) -fPIC
 tests_agents_clockjump_so_LDFLAGS = -shared
+# The promotable IWS agent against the IWS emulator; node attributes through the fake
+# attrd_updater and crm_attribute (a directory, $LH_FAKE_ATTRD) put first in PATH.
+TESTS += tests/agents/iws.sh
+dist_check_SCRIPTS += tests/agents/iws.sh
+EXTRA_DIST += tests/agents/fakes/attrd_updater tests/agents/fakes/crm_attribute
 # The decision journal as the agents write it (lhost/journal.h), read with shell tools.
 TESTS += tests/agents/journal.sh
 dist_check_SCRIPTS += tests/agents/journal.sh
