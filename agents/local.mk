@@ -4,20 +4,20 @@ ocfagentdir = $(ocfrootdir)/resource.d/lhost
 ocfagent_PROGRAMS = heartbeat/jp1base heartbeat/jp1im heartbeat/ajs3 heartbeat/iws
 
 heartbeat_jp1base_SOURCES = agents/jp1base.c agents/jp1.c agents/jp1.h
-heartbeat_jp1base_LDADD = $(LHOST_LIBS)
+heartbeat_jp1base_LDADD = $(LHOST_AGENT_LIBS)
 heartbeat_jp1base_LDFLAGS = $(AM_LDFLAGS) $(AGENT_LDFLAGS)
 
 heartbeat_jp1im_SOURCES = agents/jp1im.c agents/jp1.c agents/jp1.h
-heartbeat_jp1im_LDADD = $(LHOST_LIBS)
+heartbeat_jp1im_LDADD = $(LHOST_AGENT_LIBS)
 heartbeat_jp1im_LDFLAGS = $(AM_LDFLAGS) $(AGENT_LDFLAGS)
 
 heartbeat_ajs3_SOURCES = agents/ajs3.c agents/jp1.c agents/jp1.h
-heartbeat_ajs3_LDADD = $(LHOST_LIBS)
+heartbeat_ajs3_LDADD = $(LHOST_AGENT_LIBS)
 heartbeat_ajs3_LDFLAGS = $(AM_LDFLAGS) $(AGENT_LDFLAGS)
 
 heartbeat_iws_SOURCES = agents/iws.c agents/iws_conman.c agents/iws_node.c \
 	agents/iws_recovery.c agents/iws.h
-heartbeat_iws_LDADD = $(LHOST_LIBS)
+heartbeat_iws_LDADD = $(LHOST_AGENT_LIBS)
 heartbeat_iws_LDFLAGS = $(AM_LDFLAGS) $(AGENT_LDFLAGS)
 
 # The lhost command: a logical host's members in order, for any cluster software.

@@ -53,3 +53,14 @@ lhostinclude_HEADERS += lib/lhost/proc.h
 # are told (lhost/attempts.h); Control-M's RECOVERT/RECOVERM first.
 lib_liblhost_a_SOURCES += lib/runtime/attempts.c
 lhostinclude_HEADERS += lib/lhost/attempts.h
+# The static agents' user database (lib/runtime/nss_files.c): getpwnam_r, getpwuid_r
+# and getpwuid over /etc/passwd alone, so that glib's gutils.o does not pull glibc's
+# NSS into a static link. Archived apart and linked only into static agents, after
+# glib (LHOST_AGENT_LIBS); a dynamic agent keeps libc's functions.
+noinst_LIBRARIES = lib/liblhost-nss-files.a
+lib_liblhost_nss_files_a_SOURCES = lib/runtime/nss_files.c
+if LH_STATIC_AGENTS
+LHOST_AGENT_LIBS = $(LHOST_LIBS) lib/liblhost-nss-files.a
+else
+LHOST_AGENT_LIBS = $(LHOST_LIBS)
+endif
