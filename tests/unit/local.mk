@@ -135,3 +135,11 @@ tests_unit_check_attempts_SOURCES = tests/unit/check_attempts.c tests/unit/check
 tests_unit_check_attempts_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_attempts_LDADD = $(LHOST_LIBS) $(CHECK_LIBS)
 lh_header_units += tests/unit/headers/attempts.c
+# The static agents' user database (lib/runtime/nss_files.c) against /etc/passwd,
+# compiled in: an object's getpwnam_r wins over libc's and the sanitizers' (an
+# archive's would lose to a shared library named before it).
+lh_unit_tests += tests/unit/check_nss_files
+tests_unit_check_nss_files_SOURCES = tests/unit/check_nss_files.c tests/unit/check_common.h \
+	lib/runtime/nss_files.c
+tests_unit_check_nss_files_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_nss_files_LDADD = $(GLIB_LIBS) $(CHECK_LIBS)
