@@ -196,7 +196,7 @@ static lh_result corrupt_plan(iws *w)
                              w->ws);
     }
     if (!w->op->probe) {
-        iws_publish(w, NULL, -1, TRUE); /* no candidate while its plan is corrupt */
+        iws_recovery_announce(w); /* the backups learn it now, not at the demote */
     }
     return lh_result_new(LH_OCF_FAILED_PROMOTED,
                          "the Symphony of master %s is corrupt (AWSBHU001E): demote it so "

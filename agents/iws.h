@@ -160,6 +160,8 @@ char *iws_node_workstation(iws *w, const char *node);
 /* ---- iws_recovery.c -------------------------------------------------------- */
 /* The old master's side: the plan is set aside (in demote) and recovered later. */
 lh_result iws_recovery_set_aside(iws *w);
+/* P-iws-recovery set and the promotion score withdrawn: the peers know at once. */
+void iws_recovery_announce(iws *w);
 gboolean iws_recovering(iws *w);
 /* A monitor's step of the old master's side: waits for the plan from the new
  * master, then starts, gives the limit back and ends the recovery. */

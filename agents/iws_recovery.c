@@ -53,6 +53,12 @@ static void set_attr(iws *w, const char *suffix, const char *value)
 
 /* ---- the old master --------------------------------------------------------- */
 
+void iws_recovery_announce(iws *w)
+{
+    set_attr(w, "iws-recovery", w->ws);
+    iws_publish(w, NULL, -1, TRUE); /* no candidate while its plan is corrupt */
+}
+
 lh_result iws_recovery_set_aside(iws *w)
 {
     g_autofree char *why = NULL;
@@ -66,8 +72,7 @@ lh_result iws_recovery_set_aside(iws *w)
         (void)iws_limit_hold(w, "recovery", NULL, FALSE, &why);
         iws_save(w);
     }
-    set_attr(w, "iws-recovery", w->ws);
-    iws_publish(w, NULL, -1, TRUE);
+    iws_recovery_announce(w);
     if (g_strcmp0(lh_state_get(w->state, "recovery"), "detected") == 0) {
         if (!iws_shutdown(w, &why)) {
             return lh_result_new(LH_OCF_ERR_GENERIC, "recovery: %s", why);
@@ -138,6 +143,28 @@ static gboolean plan_received(iws *w, GPtrArray *cpus, char **waiting)
     return TRUE;
 }
 
+/* A backup's plan was set aside while another workstation is the master (a backup
+ * restarted over a corrupt Symphony): no promotion will come, so the link is asked
+ * for from here; the master sends its plan over it. */
+static void ask_master_for_plan(iws *w, GPtrArray *cpus)
+{
+    const iws_cpu *master = iws_cpu_master(cpus);
+    g_autofree char *command = NULL;
+    iws_reply reply;
+
+    if (master == NULL || master == iws_cpu_find(cpus, w->ws) || iws_cpu_has(master, 'L')) {
+        return;
+    }
+    command = g_strdup_printf("link %s", master->name);
+    iws_conman(w, command, &reply);
+    if (!iws_reply_ok(&reply)) {
+        g_autofree char *why = iws_reply_describe(&reply, command);
+
+        lh_warn("recovery: %s", why);
+    }
+    iws_reply_release(&reply);
+}
+
 lh_result iws_recovery_continue(iws *w, GPtrArray *procs)
 {
     g_autofree char *why = NULL;
@@ -153,6 +180,7 @@ lh_result iws_recovery_continue(iws *w, GPtrArray *procs)
         return lh_result_new(LH_OCF_ERR_GENERIC, "recovery: %s", why);
     }
     if (g_strcmp0(lh_state_get(w->state, "recovery"), "aside") == 0) {
+        ask_master_for_plan(w, cpus);
         if (!plan_received(w, cpus, &why)) {
             lh_debug("recovery: waiting: %s", why);
             return LH_RESULT_OK;

@@ -182,7 +182,7 @@ iws 2 start
 is "$rc" 0 "start of node2 (BKM): 0"
 iws 3 start
 is "$rc" 0 "start of node3 (BK2): 0"
-until_true 3 eval 'row 1 BK2 | grep -q " LTI JW"'
+until_true 3 eval 'row 1 BK2 | grep -qE "^BK2 +1 .* LTI JW"'
 like "$(row 1 BKM)$(row 1 BK2)" "^BKM +1 UNIX FTA .* LTI JW.*BK2 +1 UNIX FTA .* LTI JW" \
     "... both linked to the master, with its run 1 (sc on the master)"
 mon 2
