@@ -23,7 +23,11 @@ params_ajs3=(logical_host=lhC shared_dir="$world/shdsk/lhC" start_cmd="$E/jajs_s
 provider="lhost-check-$$"
 provider_dir="/usr/lib/ocf/resource.d/$provider"
 mkdir -m 755 -p "$provider_dir"
-trap 'rm -rf "$provider_dir"; emu_teardown' EXIT
+iws_reset() { # the IWS installations' processes, at exit
+    local r
+    for r in "$world"/iws?/TWS/bin/iwsemu; do [ -x "$r" ] && "$r" reset >/dev/null 2>&1; done
+}
+trap 'rm -rf "$provider_dir"; iws_reset; emu_teardown' EXIT
 
 # crm_resource --force-* read the resource from a CIB file, as on a node without a cluster.
 make_cib() { # make_cib AGENT PARAM=VALUE...
@@ -45,6 +49,7 @@ force() { # force ACTION AGENT -> rc
     rc=$?
 }
 
+bad_option=logical_host # a parameter of the agent that refuses the value '-rf'
 check_agent() { # check_agent NAME PARAM=VALUE...
     local name=$1 opts=() p
     shift
@@ -70,10 +75,10 @@ check_agent() { # check_agent NAME PARAM=VALUE...
     crm_resource --validate --class ocf --provider "$provider" --agent "$name" "${opts[@]}" >/dev/null 2>&1
     is "$?" 0 "$name: crm_resource --validate accepts the configuration"
     crm_resource --validate --class ocf --provider "$provider" --agent "$name" "${opts[@]}" \
-        --option logical_host='-rf' --output-as=xml >"$world/validate.xml" 2>&1
+        --option "$bad_option"='-rf' --output-as=xml >"$world/validate.xml" 2>&1
     like "$(grep -o 'agent-status code="[0-9]*"' "$world/validate.xml")" 'code="6"' \
-        "$name: crm_resource --validate of a bad logical host: not configured"
-    like "$(cat "$world/validate.xml")" "reason=\"parameter &apos;logical_host&apos;|reason=\"parameter 'logical_host'" \
+        "$name: crm_resource --validate of a bad $bad_option: not configured"
+    like "$(cat "$world/validate.xml")" "reason=\"parameter &apos;$bad_option&apos;|reason=\"parameter '$bad_option'" \
         "$name: ... with the agent's exit reason"
 
     make_cib "$name" "$@"
@@ -90,4 +95,25 @@ check_agent jp1base "${params_jp1base[@]}"
 check_agent jp1im "${params_jp1im[@]}"
 # JP1/AJS3 - Manager too.
 check_agent ajs3 "${params_ajs3[@]}"
+
+# IWS, a promotable clone: the agent's installation is a backup master (BCF) of a
+# domain whose master MCF runs outside it, so that a started instance monitors 0 and
+# ocf-tester's promote/demote cycle (which it runs on a started resource, checking
+# the codes of promote and demote only) switches to BCF and back to MCF. Node
+# attributes go to the fake attrd (tests/agents/fakes), this node's name being its
+# host name, as neither tool says which node it is.
+IWSEMU="$top_builddir/tests/emulators/iwsemu"
+"$IWSEMU" setup "$world/iwsm" MCF "$world/iwsdom" --master >/dev/null
+"$IWSEMU" setup "$world/iwsb" BCF "$world/iwsdom" >/dev/null
+export IWSEMU_TIME_SCALE=0.05 LH_FAKE_ATTRD="$world/attrd" PATH="$top_srcdir/tests/agents/fakes:$PATH"
+"$world/iwsm/TWS/bin/StartUp" >/dev/null && "$world/iwsm/TWS/bin/conman" start >/dev/null
+"$world/iwsm/TWS/bin/JnextPlan" >/dev/null
+bad_option=tws_user
+check_agent iws twa_home="$world/iwsb" switch_settle=1 link_wait=3
+is "$(grep -cE 'does not support the (notify|demote|promote) action|partially supports' "$world/tester.out")" 0 \
+    "iws: ocf-tester found promote, demote and notify"
+like "$(awk '$3 == "conman" && $4 ~ /^switchm/ { printf "%s ", $5 }' "$world/iwsb/emu/log")" \
+    "MASTERDM;BCF .*MASTERDM;MCF" "iws: ... its promote switched to BCF, its demote back to MCF"
+is "$("$world/iwsm/TWS/bin/conman" sc | awk '$4 == "MASTER" { print $1 }')" MCF \
+    "iws: ... and after its promote/demote cycle MCF is the master again"
 finish
