@@ -45,6 +45,7 @@ clean() {
     jp1base) params=("${base_params[@]}") ;;
     jp1im) params=("${im_params[@]}") ;;
     ajs3) params=("${ajs_params[@]}") ;;
+    iws) params=("${iws_params[@]}") ;;
     esac
     rm -f "$world"/vg.*
     agent "$name" "$action" "${params[@]}" "$@"
@@ -90,6 +91,59 @@ clean jp1base monitor 7 "$MON"
 inject lhV jbs_start.cluster 1
 clean jp1base start 5 # the start command rejects the logical host
 clear_injections lhV
+
+# ---- iws, a promotable clone: node1's MDM (the master) under memcheck, node2's BKM
+# (a backup, started plainly) for the hand-off; node attributes in the fake attrd ----
+IWSEMU="$top_builddir/tests/emulators/iwsemu"
+"$IWSEMU" setup "$world/iws1" MDM "$world/iwsdom" --master >/dev/null
+"$IWSEMU" setup "$world/iws2" BKM "$world/iwsdom" >/dev/null
+export IWSEMU_TIME_SCALE=0.05 LH_FAKE_ATTRD="$world/attrd"
+export PATH="$top_srcdir/tests/agents/fakes:$PATH"
+trap '"$world/iws1/TWS/bin/iwsemu" reset >/dev/null 2>&1; "$world/iws2/TWS/bin/iwsemu" reset >/dev/null 2>&1; emu_teardown' EXIT
+iws_on() { # iws_on N: node N's instance
+    iws_params=(OCF_RESOURCE_INSTANCE="iws:$1" HA_RSCTMP="$world/rsc$1" OCF_RESKEY_CRM_meta_on_node="node$1"
+        OCF_RESKEY_twa_home="$world/iws$1" OCF_RESKEY_switch_settle=1 OCF_RESKEY_link_wait=2)
+    mkdir -p "$world/rsc$1"
+}
+iws_on 1
+clean iws meta-data 0
+clean iws validate-all 0
+clean iws validate-all 5 OCF_RESKEY_twa_home=/nonexistent
+clean iws validate-all 6 OCF_RESKEY_workstation="node9:MDM"
+clean iws monitor 7 "$PROBE"
+clean iws start 0
+"$world/iws1/TWS/bin/JnextPlan" >/dev/null
+clean iws monitor 8 "$PROBE"
+clean iws monitor 8 "$MON" # publishes run, size, score
+clean iws promote 0 # already the master: AWSBHU118W
+saved_prefix=("${agent_prefix[@]}")
+agent_prefix=()
+iws_on 2
+agent iws start "${iws_params[@]}"
+is "$rc" 0 "iws start of the backup BKM (not under memcheck)"
+agent_prefix=("${saved_prefix[@]}")
+iws_on 1
+clean iws notify 0 OCF_RESKEY_CRM_meta_notify_type=pre OCF_RESKEY_CRM_meta_notify_operation=promote \
+    OCF_RESKEY_CRM_meta_notify_promote_uname=node2
+clean iws demote 0 # hands the role to BKM (its P-iws-ws)
+clean iws monitor 0 "$MON"
+clean iws promote 0 # switches back
+clean iws quiesce 0
+clean iws resume 0
+mkdir -p "$world/iws1/emu/inject/MDM"
+echo "quiesce v1" >"$LH_FAKE_ATTRD/node1/iws-quiesce"
+clean iws monitor 8 "$MON" # answers the request
+: >"$world/iws1/emu/inject/MDM/Symphony.corrupt"
+clean iws monitor 9 "$MON" OCF_RESKEY_CRM_meta_role=Promoted # the corrupt plan: reason, score
+rm -f "$world/iws1/emu/inject/MDM/Symphony.corrupt"
+echo 3 >"$world/iws1/emu/inject/MDM/conman.codes"
+clean iws monitor 1 "$MON" # conman fails: the reason path
+clean iws stop 0
+clean iws stop 0 # already stopped
+agent_prefix=()
+iws_on 2
+agent iws stop "${iws_params[@]}"
+agent_prefix=("${saved_prefix[@]}")
 
 # ---- the lhost command: a definition of Dummy members, from check to stop ----------
 AGENTS="$top_builddir/agents" # where the lhost command is built
