@@ -42,6 +42,11 @@ lhostinclude_HEADERS += lib/lhost/jmerge.h
 lib_liblhost_engine_a_SOURCES += lib/engine/jtimeline.c lib/engine/jtimeline_svg.c \
 	lib/engine/jtimeline_private.h
 lhostinclude_HEADERS += lib/lhost/jtimeline.h
+# What Pacemaker's tools print, read with XPath (lhost/cibquery.h): a primitive and
+# its clone in the CIB, the nodes of crm_resource --locate, a tool's error; for lhost
+# quiesce and resume.
+lib_liblhost_engine_a_SOURCES += lib/engine/cibquery.c
+lhostinclude_HEADERS += lib/lhost/cibquery.h
 # Promotable agents: the notification environment (lhost/notify.h) and Pacemaker
 # node attributes and promotion scores (lhost/attr.h).
 lib_liblhost_a_SOURCES += lib/runtime/notify.c lib/runtime/attr.c

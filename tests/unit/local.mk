@@ -110,6 +110,12 @@ tests_unit_check_jtimeline_SOURCES = tests/unit/check_jtimeline.c tests/unit/che
 tests_unit_check_jtimeline_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBXML_CFLAGS)
 tests_unit_check_jtimeline_LDADD = $(LHOST_ENGINE_LIBS) $(CHECK_LIBS) $(LIBXML_LIBS)
 lh_header_units += tests/unit/headers/jtimeline.c
+# Pacemaker's XML (lhost/cibquery.h), against what Pacemaker 2.1.5's tools print.
+lh_unit_tests += tests/unit/check_cibquery
+tests_unit_check_cibquery_SOURCES = tests/unit/check_cibquery.c tests/unit/check_common.h
+tests_unit_check_cibquery_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_cibquery_LDADD = $(LHOST_ENGINE_LIBS) $(CHECK_LIBS)
+lh_header_units += tests/unit/headers/cibquery.c
 # Promotable agents: the notification environment, roles and the 8/9 results
 # (lhost/notify.h, lhost/ocf.h, through lh_agent_main), and node attributes against
 # fake attrd_updater/crm_attribute scripts (lhost/attr.h).
