@@ -24,8 +24,7 @@
  *      every node has
  *      answered for good (done or failed) or the timeout has passed; one last look
  *      is taken at the timeout.
- * The tools' XML is read with GLib's GMarkup into a small tree: they print elements,
- * attributes and text only, and lhost's compile flags carry no libxml2 headers.
+ * The tools' XML is read by lhost/cibquery.h.
  */
 #include "config.h"
 
@@ -36,6 +35,7 @@
 
 #include <lhost/agentinfo.h>
 #include <lhost/attr.h>
+#include <lhost/cibquery.h>
 #include <lhost/deadline.h>
 #include <lhost/lhdef.h>
 #include <lhost/run.h>
@@ -86,155 +86,7 @@ static void progress(const quiesce *q, const char *fmt, ...)
     va_end(ap);
 }
 
-/* ---- a small XML tree ------------------------------------------------------------ */
-
-typedef struct xnode {
-    char *name;
-    char **keys, **values;
-    GString *text;
-    struct xnode *parent;
-    GPtrArray *children; /* xnode * */
-} xnode;
-
-static void xnode_free(xnode *n)
-{
-    g_free(n->name);
-    g_strfreev(n->keys);
-    g_strfreev(n->values);
-    g_string_free(n->text, TRUE);
-    g_ptr_array_unref(n->children);
-    g_free(n);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(xnode, xnode_free)
-
-static void xnode_destroy(gpointer n)
-{
-    xnode_free(n);
-}
-
-static xnode *xnode_new(const char *name, xnode *parent, const char **keys, const char **values)
-{
-    xnode *n = g_new0(xnode, 1);
-
-    n->name = g_strdup(name);
-    n->keys = g_strdupv((char **)keys);
-    n->values = g_strdupv((char **)values);
-    n->text = g_string_new(NULL);
-    n->children = g_ptr_array_new_with_free_func(xnode_destroy);
-    n->parent = parent;
-    if (parent != NULL) {
-        g_ptr_array_add(parent->children, n);
-    }
-    return n;
-}
-
-static void on_start(GMarkupParseContext *context, const char *name, const char **keys,
-                     const char **values, gpointer data, GError **error)
-{
-    xnode **current = data;
-
-    *current = xnode_new(name, *current, keys, values);
-}
-
-static void on_end(GMarkupParseContext *context, const char *name, gpointer data, GError **error)
-{
-    xnode **current = data;
-
-    *current = (*current)->parent;
-}
-
-static void on_text(GMarkupParseContext *context, const char *text, gsize len, gpointer data,
-                    GError **error)
-{
-    xnode **current = data;
-
-    g_string_append_len((*current)->text, text, (gssize)len);
-}
-
-/* The document under a nameless root (the caller's to free), or NULL with *why. */
-static xnode *xml_read(const char *text, char **why)
-{
-    static const GMarkupParser parser = {on_start, on_end, on_text, NULL, NULL};
-    xnode *root = xnode_new("", NULL, NULL, NULL);
-    xnode *current = root;
-    GMarkupParseContext *context = g_markup_parse_context_new(&parser, 0, &current, NULL);
-    g_autoptr(GError) error = NULL;
-    gboolean ok = g_markup_parse_context_parse(context, text, -1, &error) &&
-                  g_markup_parse_context_end_parse(context, &error);
-
-    g_markup_parse_context_free(context);
-    if (!ok) {
-        *why = g_strdup_printf("not XML (%s)", error->message);
-        xnode_free(root);
-        return NULL;
-    }
-    return root;
-}
-
-static const char *xattr(const xnode *n, const char *key)
-{
-    for (gsize i = 0; n->keys != NULL && n->keys[i] != NULL; i++) {
-        if (strcmp(n->keys[i], key) == 0) {
-            return n->values[i];
-        }
-    }
-    return NULL;
-}
-
-/* The first element, depth first, named @name (NULL: any) with id @id (NULL: any). */
-static xnode *xfind(xnode *root, const char *name, const char *id)
-{
-    g_autoptr(GPtrArray) stack = g_ptr_array_new();
-
-    g_ptr_array_add(stack, root);
-    while (stack->len > 0) {
-        xnode *n = g_ptr_array_remove_index(stack, stack->len - 1);
-
-        if ((name == NULL || strcmp(n->name, name) == 0) &&
-            (id == NULL || g_strcmp0(xattr(n, "id"), id) == 0)) {
-            return n;
-        }
-        for (guint i = n->children->len; i > 0; i--) {
-            g_ptr_array_add(stack, g_ptr_array_index(n->children, i - 1));
-        }
-    }
-    return NULL;
-}
-
-static xnode *xchild(const xnode *n, const char *name)
-{
-    for (guint i = 0; n != NULL && i < n->children->len; i++) {
-        xnode *c = g_ptr_array_index(n->children, i);
-
-        if (strcmp(c->name, name) == 0) {
-            return c;
-        }
-    }
-    return NULL;
-}
-
 /* ---- Pacemaker's tools ----------------------------------------------------------- */
-
-/* What a failed tool said: its stderr's first line or, with --output-as=xml, the
- * first line of the <error> it printed instead. */
-static char *tool_said(const lh_run_result *res)
-{
-    g_autoptr(xnode) doc = NULL;
-    g_autofree char *ignored = NULL;
-    const xnode *error = NULL;
-    char *said = g_strstrip(g_strdup(res->err->str));
-
-    if (*said == '\0') {
-        doc = xml_read(res->out->str, &ignored);
-        error = doc != NULL ? xfind(doc, "error", NULL) : NULL;
-    }
-    if (error != NULL) {
-        g_free(said);
-        said = g_strstrip(g_strdup(error->text->str));
-    }
-    said[strcspn(said, "\n")] = '\0';
-    return said;
-}
 
 /* Runs a tool with lhost's environment. TRUE with its stdout in *out (the caller's)
  * when it exited 0; else FALSE with *why (the command, how it ended, what it said). */
@@ -253,7 +105,7 @@ static gboolean run_tool(const quiesce *q, const char *const *argv, char **out, 
         g_autofree char *line = lh_argv_to_string(argv);
         g_autofree char *how = lh_run_succeeded(&res) ? g_strdup("printed too much")
                                                       : lh_run_describe(&res);
-        g_autofree char *said = tool_said(&res);
+        g_autofree char *said = lh_pcmk_tool_said(res.err->str, res.out->str);
 
         *why = g_strdup_printf("%s %s%s%s", line, how, *said != '\0' ? ": " : "", said);
     }
@@ -261,16 +113,16 @@ static gboolean run_tool(const quiesce *q, const char *const *argv, char **out, 
     return ok;
 }
 
-static xnode *run_xml_tool(const quiesce *q, const char *const *argv, char **why)
+static lh_pcmk_doc *run_xml_tool(const quiesce *q, const char *const *argv, char **why)
 {
     g_autofree char *out = NULL;
     g_autofree char *bad = NULL;
-    xnode *doc;
+    lh_pcmk_doc *doc;
 
     if (!run_tool(q, argv, &out, why)) {
         return NULL;
     }
-    doc = xml_read(out, &bad);
+    doc = lh_pcmk_doc_parse(out, &bad);
     if (doc == NULL) {
         g_autofree char *line = lh_argv_to_string(argv);
 
@@ -281,124 +133,32 @@ static xnode *run_xml_tool(const quiesce *q, const char *const *argv, char **why
 
 /* ---- 1. the resource, from the CIB ----------------------------------------------- */
 
-static gboolean is_clone(const xnode *n)
-{
-    return n != NULL && (strcmp(n->name, "clone") == 0 || strcmp(n->name, "master") == 0);
-}
-
-/* The clone holding @primitive, directly or through a group; NULL if none. */
-static xnode *clone_of(const xnode *primitive)
-{
-    xnode *up = primitive->parent;
-
-    if (up != NULL && strcmp(up->name, "group") == 0) {
-        up = up->parent;
-    }
-    return is_clone(up) ? up : NULL;
-}
-
-static gboolean is_false(const char *value)
-{
-    static const char *const no[] = {"false", "no", "off", "0", "n", "f"};
-
-    for (gsize i = 0; value != NULL && i < G_N_ELEMENTS(no); i++) {
-        if (g_ascii_strcasecmp(value, no[i]) == 0) {
-            return TRUE;
-        }
-    }
-    return FALSE;
-}
-
-/* The longest enabled recurring monitor among @rsc's operations, or @longest. */
-static gint64 longest_monitor_ms(const xnode *rsc, gint64 longest)
-{
-    const xnode *ops = xchild(rsc, "operations");
-
-    for (guint i = 0; ops != NULL && i < ops->children->len; i++) {
-        const xnode *op = g_ptr_array_index(ops->children, i);
-
-        if (strcmp(op->name, "op") == 0 && g_strcmp0(xattr(op, "name"), "monitor") == 0 &&
-            !is_false(xattr(op, "enabled"))) {
-            longest = MAX(longest, lh_duration_parse_ms(xattr(op, "interval")));
-        }
-    }
-    return longest;
-}
-
-/* q->agent ("ocf:PROVIDER:TYPE") and q->monitor_ms, from @primitive or its template. */
-static gboolean read_agent(quiesce *q, xnode *resources, const xnode *primitive, char **why)
-{
-    const char *name = xattr(primitive, "template");
-    const xnode *tmpl = name != NULL ? xfind(resources, "template", name) : NULL;
-    const xnode *from = xattr(primitive, "class") != NULL || tmpl == NULL ? primitive : tmpl;
-    const char *class = xattr(from, "class");
-
-    if (g_strcmp0(class, "ocf") != 0 || xattr(from, "provider") == NULL) {
-        *why = g_strdup_printf("%s is of class %s: only OCF agents have quiesce and resume",
-                               q->primitive, class != NULL ? class : "(none)");
-        return FALSE;
-    }
-    q->agent = g_strdup_printf("ocf:%s:%s", xattr(from, "provider"), xattr(from, "type"));
-    q->monitor_ms = longest_monitor_ms(primitive, tmpl != NULL ? longest_monitor_ms(tmpl, 0) : 0);
-    return TRUE;
-}
-
-static gboolean is_resource(const xnode *n)
-{
-    static const char *const kinds[] = {"primitive", "group", "clone", "master", "bundle"};
-
-    for (gsize i = 0; i < G_N_ELEMENTS(kinds); i++) {
-        if (strcmp(n->name, kinds[i]) == 0) {
-            return TRUE;
-        }
-    }
-    return FALSE;
-}
-
-/* The primitive that RESOURCE names: itself, or its clone's own primitive. */
-static const xnode *find_primitive(const quiesce *q, xnode *resources, char **why)
-{
-    xnode *found = xfind(resources, NULL, q->resource);
-    const xnode *primitive = found;
-
-    if (found == NULL || !is_resource(found)) {
-        *why = g_strdup_printf("no resource %s in the CIB", q->resource);
-        return NULL;
-    }
-    if (is_clone(found)) {
-        primitive = xchild(found, "primitive");
-    }
-    if (primitive == NULL) {
-        *why = g_strdup_printf("clone %s holds no primitive of its own: name the primitive",
-                               q->resource);
-    }
-    return primitive;
-}
-
+/* q->primitive, q->clone, q->agent ("ocf:PROVIDER:TYPE") and q->monitor_ms. */
 static gboolean read_cib(quiesce *q, char **why)
 {
     const char *argv[] = {"cibadmin", "--query", "--scope", "resources", NULL};
-    g_autoptr(xnode) doc = run_xml_tool(q, argv, why);
-    const xnode *primitive = doc != NULL ? find_primitive(q, doc, why) : NULL;
-    const xnode *clone = NULL;
+    g_autoptr(lh_pcmk_doc) doc = run_xml_tool(q, argv, why);
+    g_autoptr(lh_cib_primitive) p = doc != NULL ? lh_cib_primitive_find(doc, q->resource, why)
+                                                : NULL;
 
-    if (primitive == NULL) {
+    if (p == NULL) {
         return FALSE;
     }
-    if (strcmp(primitive->name, "primitive") != 0) {
-        *why = g_strdup_printf("%s is a <%s>: name a primitive in a clone, or the clone",
-                               q->resource, primitive->name);
-        return FALSE;
-    }
-    clone = clone_of(primitive);
-    if (clone == NULL) {
+    if (p->clone == NULL) {
         *why = g_strdup_printf("%s is not in a clone: %s asks every instance of a clone",
                                q->resource, q->verb);
         return FALSE;
     }
-    q->primitive = g_strdup(xattr(primitive, "id"));
-    q->clone = g_strdup(xattr(clone, "id"));
-    return read_agent(q, doc, primitive, why);
+    q->primitive = g_strdup(p->id);
+    q->clone = g_strdup(p->clone);
+    if (g_strcmp0(p->agent_class, "ocf") != 0 || p->provider == NULL) {
+        *why = g_strdup_printf("%s is of class %s: only OCF agents have quiesce and resume",
+                               q->primitive, p->agent_class != NULL ? p->agent_class : "(none)");
+        return FALSE;
+    }
+    q->agent = g_strdup_printf("ocf:%s:%s", p->provider, p->type != NULL ? p->type : "(null)");
+    q->monitor_ms = p->monitor_ms;
+    return TRUE;
 }
 
 /* ---- 2. the agent ---------------------------------------------------------------- */
@@ -450,23 +210,6 @@ static void node_state_free(gpointer data)
     g_free(n);
 }
 
-static gint compare_nodes(gconstpointer a, gconstpointer b)
-{
-    return strcmp((*(const node_state *const *)a)->name, (*(const node_state *const *)b)->name);
-}
-
-static node_state *find_node(const quiesce *q, const char *name)
-{
-    for (guint i = 0; i < q->nodes->len; i++) {
-        node_state *n = g_ptr_array_index(q->nodes, i);
-
-        if (strcmp(n->name, name) == 0) {
-            return n;
-        }
-    }
-    return NULL;
-}
-
 /* Where the clone's instances are active, as Pacemaker computes it from the status
  * section: crm_resource --locate on the clone gives every instance's node, and nothing
  * else, in XML (<nodes><node>NAME</node>...). crm_mon's XML would hold the same inside
@@ -475,28 +218,22 @@ static gboolean locate(quiesce *q, char **why)
 {
     const char *argv[] = {"crm_resource", "--locate",        "--resource",
                           q->clone,       "--output-as=xml", NULL};
-    g_autoptr(xnode) doc = run_xml_tool(q, argv, why);
-    const xnode *list = doc != NULL ? xfind(doc, "nodes", NULL) : NULL;
+    g_autoptr(lh_pcmk_doc) doc = run_xml_tool(q, argv, why);
+    g_auto(GStrv) names = doc != NULL ? lh_pcmk_doc_nodes(doc) : NULL;
 
-    if (doc != NULL && list == NULL) {
+    if (doc != NULL && names == NULL) {
         *why = g_strdup_printf("crm_resource --locate --resource %s printed no <nodes>", q->clone);
     }
-    for (guint i = 0; list != NULL && i < list->children->len; i++) {
-        const xnode *n = g_ptr_array_index(list->children, i);
-        g_autofree char *name = g_strstrip(g_strdup(n->text->str));
+    for (guint i = 0; names != NULL && names[i] != NULL; i++) {
+        node_state *s = g_new0(node_state, 1);
 
-        if (strcmp(n->name, "node") == 0 && *name != '\0' && find_node(q, name) == NULL) {
-            node_state *s = g_new0(node_state, 1);
-
-            s->name = g_steal_pointer(&name);
-            g_ptr_array_add(q->nodes, s);
-        }
+        s->name = g_strdup(names[i]);
+        g_ptr_array_add(q->nodes, s);
     }
-    g_ptr_array_sort(q->nodes, compare_nodes);
-    if (list != NULL && q->nodes->len == 0) {
+    if (names != NULL && q->nodes->len == 0) {
         *why = g_strdup_printf("no instance of %s is active: there is no node to ask", q->clone);
     }
-    return list != NULL && q->nodes->len > 0;
+    return names != NULL && q->nodes->len > 0;
 }
 
 /* ---- 4. the request -------------------------------------------------------------- */

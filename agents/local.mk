@@ -27,5 +27,5 @@ agents_lhost_SOURCES = agents/lhost.c agents/lhost_journal.c agents/lhost_journa
 agents_lhost_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DLH_DEFINITIONS_DIR='"$(sysconfdir)/lhost"' -DLH_OCF_ROOT='"$(ocfrootdir)"' \
 	-DLH_STATE_DIR='"/run/lhost"'
-agents_lhost_CFLAGS = $(AM_CFLAGS) $(LIBQB_CFLAGS)
+agents_lhost_CFLAGS = $(AM_CFLAGS) $(LIBQB_CFLAGS) $(LIBXML_CFLAGS)
 agents_lhost_LDADD = $(LHOST_ENGINE_LIBS) $(LIBQB_LIBS)
