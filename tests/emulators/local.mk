@@ -33,3 +33,13 @@ tests_emulators_iwsemu_LDFLAGS =
 TESTS += tests/emulators/iws-selftest
 dist_check_SCRIPTS += tests/emulators/iws-selftest
 EXTRA_DIST += tests/emulators/README.iws
+# The Control-M CTMPLEX emulator: a third multi-call program (libc only,
+# nothing shared with the others); `ctmemu setup` links it into each
+# emulated HOME/ctm_server/exe.
+noinst_PROGRAMS += tests/emulators/ctmemu
+tests_emulators_ctmemu_SOURCES = \
+	tests/emulators/ctmemu.h tests/emulators/ctm_main.c tests/emulators/ctm_util.c \
+	tests/emulators/ctm_plex.c tests/emulators/ctm_proc.c tests/emulators/ctm_cmds.c
+tests_emulators_ctmemu_CFLAGS = -std=gnu11 -O2 $(LH_WARN_CFLAGS)
+tests_emulators_ctmemu_LDFLAGS =
+EXTRA_DIST += tests/emulators/README.ctm
