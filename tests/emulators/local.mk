@@ -42,4 +42,6 @@ tests_emulators_ctmemu_SOURCES = \
 	tests/emulators/ctm_plex.c tests/emulators/ctm_proc.c tests/emulators/ctm_cmds.c
 tests_emulators_ctmemu_CFLAGS = -std=gnu11 -O2 $(LH_WARN_CFLAGS)
 tests_emulators_ctmemu_LDFLAGS =
+TESTS += tests/emulators/ctm-selftest
+dist_check_SCRIPTS += tests/emulators/ctm-selftest
 EXTRA_DIST += tests/emulators/README.ctm
