@@ -218,7 +218,9 @@ config() { # config PARAM VALUE|--unset
             ;;
         esac
     done
+    for v in "${always_allowed[@]}"; do allowed+="$(hex "$v") "; done
 }
+always_allowed=() # programs an agent may run whatever its configuration (iws: the fake attrd)
 
 # The plain run: records the calls every hostile run is compared with.
 plain_run() {
@@ -262,6 +264,10 @@ addv "$(head -c 65536 /dev/zero | tr '\0' A)" '64 KiB'
 addv $'lh\xff\xfe\xc3' 'invalid UTF-8'
 addv '' 'empty'
 
+# Directory parameters that validate-all checks on disk: a value that is a valid path
+# where nothing is installed is refused as OCF_ERR_INSTALLED (5), the reason naming
+# the parameter, and nothing is run.
+declare -A checked_on_disk=([twa_home]="iws's TWA_home")
 # Parameters whose empty value is documented to turn something off, not to mean unset.
 declare -A empty_means_off=([scheduler_status_cmd]="ajs3's scheduler-service check")
 
@@ -283,6 +289,7 @@ try() {
         ocf-exit-reason:*)
             reasons=$((reasons + 1))
             [[ $line == *"parameter '$param'"* ]] && named=yes
+        [ -n "${checked_on_disk[$param]:-}" ] && [ "$rc" -eq 5 ] && [[ $line == *"$param"* ]] && named=yes
             ;;
         esac
     done <<<"$err"
@@ -302,12 +309,16 @@ try() {
         unset="$rc $(reason)"
         [ "$got" = "$unset" ] || problems+="empty gives '$got', unset gives '$unset'; "
         ok "$([ -z "$problems" ]; echo $?)" "$what: the same as unset (${got%% *})"
-    elif [ "$rc" -eq 6 ]; then
+    elif [ "$rc" -eq 6 ] || { [ "$rc" -eq 5 ] && [ -n "${checked_on_disk[$param]:-}" ]; }; then
         [ "$reasons" -eq 1 ] || problems+="$reasons ocf-exit-reason lines; "
         [ $named = yes ] || problems+="the reason does not name $param: $(reason | head -c 200); "
         ran=("$world/calls"/*)
         [ ${#ran[@]} -eq 0 ] || problems+="commands ran: ${ran[*]}; "
-        ok "$([ -z "$problems" ]; echo $?)" "$what: refused, OCF_ERR_CONFIGURED naming the parameter"
+        if [ "$rc" -eq 5 ]; then
+            ok "$([ -z "$problems" ]; echo $?)" "$what: not installed there, OCF_ERR_INSTALLED naming the parameter"
+        else
+            ok "$([ -z "$problems" ]; echo $?)" "$what: refused, OCF_ERR_CONFIGURED naming the parameter"
+        fi
     elif [ "$rc" -eq 0 ]; then
         # A logical host name that validates is run for real: the emulator knows it.
         [ "$param" = logical_host ] && lhost_up "$value"
@@ -410,6 +421,31 @@ ajs3_world() {
     }
     setup_agent ajs3
 }
+# IWS: the agent's installation (workstation BHB, a backup) in a domain whose master
+# (MHM, another installation) runs throughout, outside the agent; node attributes go
+# to the fake attrd, whose two commands are the only other programs it may run.
+IWSEMU="$top_builddir/tests/emulators/iwsemu"
+iws_home="$world/iws/b"
+"$IWSEMU" setup "$world/iws/m" MHM "$world/iws/dom" --master >/dev/null
+"$IWSEMU" setup "$iws_home" BHB "$world/iws/dom" >/dev/null
+iws_world() {
+    declare -gA target=([conman_cmd]="$iws_home/TWS/bin/conman" [startup_cmd]="$iws_home/TWS/bin/StartUp")
+    declare -gA fixed=([twa_home]="$iws_home" [link_wait]=1 [switch_settle]=1)
+    reset_cmd=("$iws_home/TWS/bin/iwsemu" reset)
+    setup_agent iws
+}
+iws_begin() { # the fake attrd, the master started, shorter deadlines (a start waits for them)
+    export IWSEMU_TIME_SCALE=0.01 LH_FAKE_ATTRD="$world/attrd" PATH="$top_srcdir/tests/agents/fakes:$PATH"
+    always_allowed=("$top_srcdir/tests/agents/fakes/attrd_updater" "$top_srcdir/tests/agents/fakes/crm_attribute")
+    "$world/iws/m/TWS/bin/StartUp" >/dev/null && "$world/iws/m/TWS/bin/conman" start >/dev/null
+    timeout_ms=${HOSTILE_IWS_TIMEOUT_MS:-8000} bound_s=$((timeout_ms / 1000 + 5))
+}
+iws_end() {
+    "$world/iws/m/TWS/bin/iwsemu" reset >/dev/null 2>&1
+    "$iws_home/TWS/bin/iwsemu" reset >/dev/null 2>&1
+    always_allowed=()
+    timeout_ms=${HOSTILE_TIMEOUT_MS:-20000} bound_s=$((timeout_ms / 1000 + 5))
+}
 "$EMUBIN/jbs_start.cluster" lhHi >/dev/null
 "$EMUBIN/jbs_start.cluster" lhHj >/dev/null
 
@@ -419,11 +455,14 @@ jp1im_world
 hostile_agent
 ajs3_world
 hostile_agent
+iws_begin
+iws_world
+hostile_agent
 
 # ---- the same values through --options, as an admin types them ---------------------------
 # parse_option takes the word after --name as its value, whatever it looks like: the
 # answer must be the one the OCF environment gets.
-for name in jp1base jp1im ajs3; do
+for name in jp1base jp1im ajs3 iws; do
     "${name}_world" >/dev/null
     for p in "${params[@]}"; do
         for v in --help -h --verbose '; touch CANARY'; do
@@ -443,6 +482,8 @@ for name in jp1base jp1im ajs3; do
         done
     done
 done
+
+iws_end
 
 # ---- not parameters, but from the environment all the same: the resource id -------------
 # OCF_RESOURCE_INSTANCE names the state file and tags every log line: a hostile id
