@@ -224,7 +224,27 @@ sweep ajs3 lhFj jajs_spmd_status spmd_expect "${ajs_env[@]}"
 sweep ajs3 lhFj ajsstatus scheduler_expect "${ajs_env[@]}"
 agent ajs3 stop "${ajs_env[@]}"
 "$EMU" reset lhFj >/dev/null
-no_strays "after 2560 monitors, no status command is left"
+
+# IWS: conman's code in a monitor and a probe of a running master (its first command
+# is showcpus, run once). An injected code ends conman before it prints anything: no
+# showcpus table is a failure (1), never "not configured", whatever the code. The IWS
+# emulator is given this world's emulator root (IWSEMU_ROOT) for its log and
+# injections, so that inject and emu_runs serve it too (workstation LHFW).
+iws_expect() { echo 1; }
+"$top_builddir/tests/emulators/iwsemu" setup "$world/iws" LHFW "$world/iwsdom" --master >/dev/null
+iws_env=(
+    OCF_RESOURCE_INSTANCE=rsc_iws:0 OCF_RESKEY_twa_home="$world/iws" IWSEMU_ROOT="$JP1EMU_ROOT"
+    IWSEMU_TIME_SCALE=0.05 LH_FAKE_ATTRD="$world/attrd" PATH="$top_srcdir/tests/agents/fakes:$PATH"
+)
+trap '"$world/iws/TWS/bin/iwsemu" reset >/dev/null 2>&1; emu_teardown' EXIT
+agent iws start "${iws_env[@]}"
+is "$rc" 0 "iws start (the master LHFW)"
+agent iws monitor "$MON" "${iws_env[@]}"
+is "$rc" 8 "iws monitor: the master, 8"
+sweep iws LHFW conman iws_expect "${iws_env[@]}"
+agent iws stop "${iws_env[@]}"
+is "$rc:$("$world/iws/TWS/bin/iwsemu" ps | wc -l)" 0:0 "iws stop: nothing of LHFW is left"
+no_strays "after 3072 monitors, no status command is left"
 
 # The cluster commands' own codes prove nothing (PRODUCTS.md): only the start
 # command's 1 (argument error) is an answer. Commands that do their job and then
