@@ -273,6 +273,12 @@ is "$rc" 0 "stop of a twa_home where nothing is installed: 0"
 mon 3
 is "$rc" 7 "monitor after stop: not running"
 is "$(score 3)" none "... its promotion score deleted"
+iws 3 start OCF_RESKEY_workstation=NOSUCH OCF_RESKEY_CRM_meta_timeout=6000
+is "$rc" 6 "start as a workstation the domain does not have: OCF_ERR_CONFIGURED, as its monitor says..."
+ok "$([ "$elapsed_ms" -lt 3000 ]; echo $?)" "... at once (${elapsed_ms} ms, timeout 6 s)"
+like "$(reason)" "NOSUCH" "... naming it"
+iws 3 stop OCF_RESKEY_workstation=NOSUCH
+is "$rc:$(daemons 3)" 0:0 "... and stop with it ends what it started (by executable path)"
 
 # ---- promotion scores: an older plan, no plan ---------------------------------------------------
 iws 2 stop # it unlinks: BKM misses the next plan
