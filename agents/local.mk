@@ -1,7 +1,8 @@
 # The agents are built straight into heartbeat/, the provider tree as installed
 # ($(ocfrootdir)/resource.d/lhost), so that tests can point OCF_ROOT at the build.
 ocfagentdir = $(ocfrootdir)/resource.d/lhost
-ocfagent_PROGRAMS = heartbeat/jp1base heartbeat/jp1im heartbeat/ajs3 heartbeat/iws
+ocfagent_PROGRAMS = heartbeat/jp1base heartbeat/jp1im heartbeat/ajs3 heartbeat/iws \
+	heartbeat/ctmplex
 
 heartbeat_jp1base_SOURCES = agents/jp1base.c agents/jp1.c agents/jp1.h
 heartbeat_jp1base_LDADD = $(LHOST_AGENT_LIBS)
@@ -19,6 +20,10 @@ heartbeat_iws_SOURCES = agents/iws.c agents/iws_conman.c agents/iws_node.c \
 	agents/iws_recovery.c agents/iws.h
 heartbeat_iws_LDADD = $(LHOST_AGENT_LIBS)
 heartbeat_iws_LDFLAGS = $(AM_LDFLAGS) $(AGENT_LDFLAGS)
+
+heartbeat_ctmplex_SOURCES = agents/ctmplex.c agents/ctmplex_plex.c agents/ctmplex.h
+heartbeat_ctmplex_LDADD = $(LHOST_AGENT_LIBS)
+heartbeat_ctmplex_LDFLAGS = $(AM_LDFLAGS) $(AGENT_LDFLAGS)
 
 # The lhost command: a logical host's members in order, for any cluster software.
 sbin_PROGRAMS = agents/lhost
