@@ -290,6 +290,7 @@ is "$(score 2)" 10 "... promotion score 10 (an older plan)"
 is "$(attr 2 iws-iws-run)" 2 "... P-iws-run 2"
 iws 3 start
 is "$rc" 0 "start of BK2: 0"
+until_true 3 eval '[ "$(sym 3 | cut -d" " -f2)" = 3 ]' # the master sends run 3 once linked
 mon 3
 is "$(score 3) $(attr 3 iws-iws-run)" "100 3" "BK2, started by the agent, linked and current: 100, run 3"
 
