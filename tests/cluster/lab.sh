@@ -155,6 +155,10 @@ lab_install() { # lab_install BUILDDIR
     "$lab_here/../emulators/mkbin.sh" "$LAB/emu/bin" ../jp1emu >/dev/null
     LAB_EMU="$LAB/emu/bin"
     LAB_LHOST="$b/agents/lhost"
+    if [ -n "${lab_ctm:-}" ]; then # Control-M (opt-in, lab_ctm.sh): ctmplex and ctmemu
+        install -m 755 "$b/heartbeat/ctmplex" "$LAB/ocf/lhost/"
+        install -m 755 "$b/tests/emulators/ctmemu" "$LAB/emu/ctmemu"
+    fi
     [ -n "${lab_iws:-}" ] || return 0
     # IWS (opt-in): the promotable agent, when this build has it, and the IWS emulator
     [ -x "$b/heartbeat/iws" ] && install -m 755 "$b/heartbeat/iws" "$LAB/ocf/lhost/"
@@ -327,6 +331,7 @@ lab_up() { # lab_up NODES BUILDDIR [fencing]: sets LAB, LAB_ID, LAB_NODES, lab_u
     t0=$(lab_now_ms)
     printf 'JP1EMU_TIME_SCALE=%s\n' "$LAB_TIME_SCALE" >"$LAB/lab.env"
     if [ -n "${lab_iws:-}" ]; then lab_iws_env | sed 's/^/export /' >>"$LAB/lab.env"; fi
+    if [ -n "${lab_ctm:-}" ]; then lab_ctm_env | sed 's/^/export /' >>"$LAB/lab.env"; fi
     lab_write_seed_cib "$nodes" "$fencing" "$LAB/seed-cib.xml"
     lab_install "$build"
     mkdir -p /var/lib/lhost # the mount point of each node's own (node-init)
@@ -746,6 +751,75 @@ lab_iws_unpromoted() {
 }
 
 # The domain as the emulator records it ($LAB/iws-domain/state): the master, and
-# "WS LIMIT" lines; and each workstation's published status.
+# "WS LIMIT" lines.
 lab_iws_master() { sed -n 's/^master //p' "$LAB/iws-domain/state"; }
 lab_iws_limits() { sed -n 's/^ws //p' "$LAB/iws-domain/state"; }
+
+lab_iws_symphony() { echo "$(lab_iws_dir "$1")/TWS/Symphony"; } # NODE's plan, host side
+
+# Corrupts NODE's Symphony as a bad disk block would: one byte of its body, so that
+# its checksum fails (conman: AWSBHU001E).
+lab_iws_corrupt() { printf 'X' | dd of="$(lab_iws_symphony "$1")" bs=1 seek=40 conv=notrunc status=none; }
+
+# "run N size S" of each live node's Symphony, one a line ("AWSBHU001E corrupt", "absent").
+lab_iws_plans() {
+    local n f
+    for n in $(lab_live_nodes); do
+        f=$(lab_iws_symphony "$n")
+        echo "$("$LAB/emu/iwsemu" symphony "$f" 2>&1 | cut -d' ' -f1-2) size $(stat -c %s "$f" 2>/dev/null)"
+    done
+}
+
+# crm_mon with the nodes' attributes, into $LAB/mon.xml; one attribute of a node in it.
+lab_iws_mon() { lab_exec "$(lab_live_nodes | head -1)" crm_mon -1 -A --output-as=xml >"$LAB/mon.xml" 2>/dev/null; }
+lab_iws_attr() { # lab_iws_attr NODE NAME
+    lab_xpath "$LAB/mon.xml" "string(//node_attributes/node[@name='$1']/attribute[@name='$2']/@value)"
+}
+
+# Settled on NODE: the clone promoted there only and unpromoted on every other live
+# node, no instance failed; the domain's master is NODE's workstation, no switch
+# pending; every live workstation's netman, mailman, batchman and jobman up (its status
+# as published, fresh), each linked with the master; every live node's Symphony valid,
+# all of one run and one size; every limit $lab_iws_limit (100); no recovery under way
+# (no iws-iws-recovery attribute). 1 with the first thing that is not so in $lab_iws_why.
+lab_iws_settled() { # lab_iws_settled NODE
+    local m n ws now st others
+    lab_iws_why=""
+    lab_iws_mon || { lab_iws_why="crm_mon failed"; return 1; }
+    [ "$(lab_iws_promoted)" = "$1" ] || { lab_iws_why="promoted: '$(lab_iws_promoted)'"; return 1; }
+    others=$(lab_iws_unpromoted | sort | tr '\n' ' ')
+    [ "$others" = "$(lab_live_nodes | grep -vx "$1" | sort | tr '\n' ' ')" ] \
+        || { lab_iws_why="unpromoted: '$others'"; return 1; }
+    [ "$(lab_xpath "$LAB/mon.xml" "count(//clone[@id='iws-clone']/resource[@failed='true'])")" = 0 ] \
+        || { lab_iws_why="an instance failed"; return 1; }
+    m=$(lab_iws_ws "$1")
+    [ "$(lab_iws_master)" = "$m" ] || { lab_iws_why="the domain's master is $(lab_iws_master)"; return 1; }
+    ! grep -q '^switch ' "$LAB/iws-domain/state" || { lab_iws_why="a switch is pending"; return 1; }
+    now=$(lab_now_ms)
+    for n in $(lab_live_nodes); do
+        ws=$(lab_iws_ws "$n")
+        read -r -a st <"$LAB/iws-domain/status/$ws" 2>/dev/null || { lab_iws_why="$ws published nothing"; return 1; }
+        if [ $((now - st[0])) -ge 2000 ] || [ "${st[*]:1:4}" != "1 1 1 1" ]; then
+            lab_iws_why="$ws's status: ${st[*]}"
+            return 1
+        fi
+        [ "$ws" = "$m" ] || grep -qx -e "link $ws $m" -e "link $m $ws" "$LAB/iws-domain/state" \
+            || { lab_iws_why="$ws not linked with $m"; return 1; }
+        [ "$(lab_iws_attr "$n" iws-iws-recovery)" = "" ] || { lab_iws_why="$n is recovering"; return 1; }
+    done
+    [ "$(lab_iws_plans | sort -u | wc -l)" = 1 ] && ! lab_iws_plans | grep -qv '^run ' \
+        || { lab_iws_why="plans: $(lab_iws_plans | tr '\n' ' ')"; return 1; }
+    [ "$(lab_iws_limits | awk -v l="${lab_iws_limit:-100}" '$2 != l' | wc -l)" = 0 ] \
+        || { lab_iws_why="limits: $(lab_iws_limits | tr '\n' ' ')"; return 1; }
+}
+
+# Waits until settled on NODE or SECONDS pass; sets lab_iws_settled_ms (when it held).
+lab_iws_wait_settled() { # lab_iws_wait_settled NODE SECONDS
+    local deadline=$(($(lab_now_ms) + $2 * 1000))
+    lab_iws_settled_ms=""
+    while [ "$(lab_now_ms)" -lt "$deadline" ]; do
+        lab_iws_settled "$1" && { lab_iws_settled_ms=$(lab_now_ms); return 0; }
+        sleep 0.2
+    done
+    return 1
+}

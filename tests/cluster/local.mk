@@ -1,12 +1,14 @@
 # Real multi-node Pacemaker/Corosync scenarios (root): each brings up its own lab
 # cluster in namespaces, runs a JP1 logical host from `lhost cib` through one kind
-# of failure, and tears the lab down. Labs take turns (a flock in lab.sh).
+# of failure (iws.sh: the IWS promotable clone through five), and tears the lab
+# down. Labs take turns (a flock in lab.sh).
 # Measured times go to tests/cluster/times; each scenario's nodes' journals, merged,
 # to tests/cluster/SCENARIO.merged.lhj and its timeline to SCENARIO.timeline.svg.
 lh_cluster_tests = tests/cluster/probes.sh tests/cluster/power-cut.sh tests/cluster/switchover.sh \
 	tests/cluster/manager-failure.sh tests/cluster/base-failure.sh tests/cluster/scheduler-failure.sh \
 	tests/cluster/retriable.sh \
-	tests/cluster/failure-timeout.sh tests/cluster/stop-hang.sh tests/cluster/partition.sh
+	tests/cluster/failure-timeout.sh tests/cluster/stop-hang.sh tests/cluster/partition.sh \
+	tests/cluster/iws.sh
 TESTS += $(lh_cluster_tests)
 dist_check_SCRIPTS += $(lh_cluster_tests)
 dist_noinst_SCRIPTS += tests/cluster/node-init
