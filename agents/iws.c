@@ -37,15 +37,26 @@ static gboolean iws_check_domain(const char *value, char **reason)
     return TRUE;
 }
 
-/* One name, or "node:WS" pairs; the names themselves are checked where they are used. */
+/* Empty (localopts' thiscpu), one name, or "node:WS" pairs, each name checked. */
 static gboolean iws_check_workstation(const char *value, char **reason)
 {
-    if (strspn(value, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.:, ") !=
-        strlen(value)) {
-        *reason = g_strdup("must be a workstation name or a map \"node1:WS1 node2:WS2\"");
-        return FALSE;
+    g_auto(GStrv) words = g_strsplit_set(value, " \t,", -1);
+    gboolean ok = TRUE;
+
+    for (char **word = words; ok && *word != NULL; word++) {
+        const char *colon = strchr(*word, ':');
+
+        if (**word == '\0') {
+            continue;
+        }
+        ok = colon != NULL ? colon != *word && iws_valid_workstation(colon + 1)
+                           : words[1] == NULL && iws_valid_workstation(*word);
     }
-    return TRUE;
+    if (!ok) {
+        *reason = g_strdup("must be a workstation name (1 to 16 letters, digits, '_' or '-', "
+                           "beginning with a letter) or a map \"node1:WS1 node2:WS2\"");
+    }
+    return ok;
 }
 
 static gboolean iws_check_user(const char *value, char **reason)
@@ -216,6 +227,9 @@ static lh_result monitor_running(iws *w, GPtrArray *procs)
     if (cpus == NULL) {
         return corrupt ? corrupt_plan(w) : lh_result_new(LH_OCF_ERR_GENERIC, "%s", why);
     }
+    if (cpus->len == 0) {
+        return lh_result_new(LH_OCF_ERR_GENERIC, "conman sc printed no showcpus table");
+    }
     me = iws_cpu_find(cpus, w->ws);
     if (me == NULL) {
         return lh_result_new(LH_OCF_ERR_CONFIGURED, "showcpus has no workstation %s: is it a "
@@ -307,10 +321,21 @@ static lh_result start_running(iws *w)
 {
     gboolean corrupt = FALSE;
     g_autofree char *why = NULL;
-    g_autoptr(GPtrArray) cpus = NULL;
+    g_autoptr(GPtrArray) cpus = iws_showcpus(w, &corrupt, &why);
 
+    /* A workstation the domain does not have would never show initialised: say so
+     * now rather than at the deadline. */
+    if (cpus != NULL && cpus->len > 0 && iws_cpu_find(cpus, w->ws) == NULL) {
+        return lh_result_new(LH_OCF_ERR_CONFIGURED, "showcpus has no workstation %s: is it a "
+                                                    "workstation of this domain?",
+                             w->ws);
+    }
+    g_clear_pointer(&why, g_free);
     if (!iws_bring_up(w, TRUE, w->op->deadline, &why)) {
         return lh_result_new(LH_OCF_ERR_GENERIC, "%s", why);
+    }
+    if (cpus != NULL) {
+        g_ptr_array_unref(g_steal_pointer(&cpus));
     }
     cpus = iws_showcpus(w, &corrupt, &why);
     if (cpus == NULL) {

@@ -100,6 +100,8 @@ gboolean iws_cpu_has(const iws_cpu *cpu, char flag);
 GStrv iws_parse_running_jobs(const char *text);
 
 /* ---- iws_node.c ------------------------------------------------------------ */
+/* 1 to 16 letters, digits, '_' or '-', beginning with a letter. */
+gboolean iws_valid_workstation(const char *name);
 /* Resolves everything; FALSE with a result (OCF_ERR_CONFIGURED/INSTALLED) when the
  * installation or the workstation cannot be found. */
 gboolean iws_open(iws *w, lh_op *op, const iws_config *cfg, lh_result *failure);

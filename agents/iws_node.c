@@ -26,7 +26,7 @@ static const char *const plan_generator[] = {"JnextPlan", NULL};
 
 #define WORKSTATION_MAX 16
 
-static gboolean valid_workstation(const char *name)
+gboolean iws_valid_workstation(const char *name)
 {
     size_t len = strlen(name);
 
@@ -82,7 +82,7 @@ static char *map_lookup(const char *map, const char *node)
 static char *resolve_workstation(const iws *w, lh_result *failure)
 {
     const char *cfg = w->cfg->workstation;
-    char *ws;
+    char *ws, *upper;
 
     if (*cfg == '\0') {
         ws = localopts_thiscpu(w->tws_dir);
@@ -103,7 +103,7 @@ static char *resolve_workstation(const iws *w, lh_result *failure)
     } else {
         ws = g_strdup(cfg);
     }
-    if (!valid_workstation(ws)) {
+    if (!iws_valid_workstation(ws)) {
         *failure = lh_result_new(LH_OCF_ERR_CONFIGURED,
                                  "workstation '%s' is not a workstation name (1 to %d letters, "
                                  "digits, '_' or '-', beginning with a letter)",
@@ -111,7 +111,9 @@ static char *resolve_workstation(const iws *w, lh_result *failure)
         g_free(ws);
         return NULL;
     }
-    return g_ascii_strup(ws, -1);
+    upper = g_ascii_strup(ws, -1);
+    g_free(ws);
+    return upper;
 }
 
 static char *command_path(const iws *w, const char *configured, const char *name)
@@ -531,8 +533,9 @@ char *iws_node_workstation(iws *w, const char *node)
     char *value = NULL;
 
     if (strchr(w->cfg->workstation, ':') != NULL) {
-        value = map_lookup(w->cfg->workstation, node);
-        return value != NULL ? g_ascii_strup(g_steal_pointer(&value), -1) : NULL;
+        g_autofree char *mapped = map_lookup(w->cfg->workstation, node);
+
+        return mapped != NULL ? g_ascii_strup(mapped, -1) : NULL;
     }
     name = iws_attr_name(w, "iws-ws");
     if (!lh_attr_get(w->op, name, node, LH_ATTR_REBOOT, &value, &why)) {

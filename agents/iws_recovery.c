@@ -56,7 +56,7 @@ static void set_attr(iws *w, const char *suffix, const char *value)
 void iws_recovery_announce(iws *w)
 {
     set_attr(w, "iws-recovery", w->ws);
-    iws_publish(w, NULL, -1, TRUE); /* no candidate while its plan is corrupt */
+    iws_publish_score(w, -1, TRUE); /* no candidate while its plan is corrupt */
 }
 
 lh_result iws_recovery_set_aside(iws *w)
