@@ -20,3 +20,7 @@ EXTRA_DIST += tests/agents/fakes/attrd_updater tests/agents/fakes/crm_attribute
 # The decision journal as the agents write it (lhost/journal.h), read with shell tools.
 TESTS += tests/agents/journal.sh
 dist_check_SCRIPTS += tests/agents/journal.sh
+# The promotable Control-M CTMPLEX agent against ctmemu (3 installations on one CF and
+# a 4th elsewhere), node attributes through the same fake attrd.
+TESTS += tests/agents/ctmplex.sh
+dist_check_SCRIPTS += tests/agents/ctmplex.sh
