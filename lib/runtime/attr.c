@@ -69,6 +69,19 @@ static char *describe_failure(const cmd *c, const lh_run_result *res)
                            *said != '\0' ? ": " : "", said);
 }
 
+/* Runs @c with @envp into @res (the caller releases it); TRUE when it exited 0, else
+ * *why. */
+static gboolean run_cmd_env(const lh_op *op, char *const *envp, const cmd *c, lh_run_result *res,
+                            char **why)
+{
+    lh_run(c->argv, &(lh_run_options){.envp = envp, .deadline = op->deadline}, res);
+    if (lh_run_succeeded(res)) {
+        return TRUE;
+    }
+    *why = describe_failure(c, res);
+    return FALSE;
+}
+
 /* Runs @c into @res (the caller releases it); TRUE when it exited 0, else *why. */
 static gboolean run_cmd(const lh_op *op, const cmd *c, lh_run_result *res, char **why)
 {
@@ -289,20 +302,31 @@ static gboolean parse_attrd_all(const cmd *c, const char *out, const char *name,
     return TRUE;
 }
 
+/* Pacemaker 2.1.5's attrd_updater -Q -A asks for the node that
+ * OCF_RESKEY_CRM_meta_on_node (or, in a bundle, ..._physical_host) names instead of
+ * every node, which is what an agent's environment holds (fixed in 2.1.6, Pacemaker
+ * pull request 3027): the query runs without them. */
+static const char *const node_target_vars[] = {"OCF_RESKEY_CRM_meta_on_node",
+                                               "OCF_RESKEY_CRM_meta_physical_host"};
+
 gboolean lh_attr_get_all(const lh_op *op, const char *name, GHashTable **values, char **why)
 {
+    g_auto(GStrv) all_nodes_env = op->envp != NULL ? g_strdupv(op->envp) : NULL;
     cmd c = {{NULL}, 0};
     lh_run_result res = LH_RUN_RESULT_INIT;
     GHashTable *table = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     gboolean ok;
 
     *values = NULL;
+    for (gsize i = 0; i < G_N_ELEMENTS(node_target_vars); i++) {
+        all_nodes_env = g_environ_unsetenv(all_nodes_env, node_target_vars[i]);
+    }
     cmd_add(&c, ATTRD_UPDATER);
     cmd_add(&c, "-Q");
     cmd_add(&c, "-A");
     cmd_add(&c, "-n");
     cmd_add(&c, name);
-    ok = run_cmd(op, &c, &res, why);
+    ok = run_cmd_env(op, all_nodes_env, &c, &res, why);
     if (!ok && query_found_nothing(&res)) {
         g_clear_pointer(why, g_free); /* set on no node: an empty answer */
         ok = TRUE;

@@ -278,6 +278,35 @@ START_TEST(get_all_parses_every_node)
 }
 END_TEST
 
+/* An agent's environment names its node (OCF_RESKEY_CRM_meta_on_node), which makes
+ * Pacemaker 2.1.5's attrd_updater -Q -A answer for that node alone: the query runs
+ * without it, and the fake here answers only what it was given. */
+START_TEST(get_all_asks_for_every_node_not_the_agents)
+{
+    const char *vars[] = {"OCF_RESKEY_CRM_meta_on_node=node2",
+                          "OCF_RESKEY_CRM_meta_physical_host=host9", "KEPT=yes", NULL};
+    GHashTable *values = NULL;
+    char *why = NULL;
+    g_autofree char *seen = NULL;
+    fake f;
+
+    fake_init(&f, vars);
+    g_free(lh_test_write_script(f.dir, "attrd_updater",
+                                "printf '%s/%s/%s' \"${OCF_RESKEY_CRM_meta_on_node-unset}\" "
+                                "\"${OCF_RESKEY_CRM_meta_physical_host-unset}\" \"$KEPT\" "
+                                "> \"$FAKE_LOG\"\n"
+                                "printf 'name=\"lh-state\" host=\"node1\" value=\"a\"\\n'\n"));
+    ck_assert_msg(lh_attr_get_all(&f.op, "lh-state", &values, &why), "%s", why);
+    ck_assert(g_file_get_contents(f.log, &seen, NULL, NULL));
+    ck_assert_str_eq(seen, "unset/unset/yes");
+    ck_assert_str_eq(g_hash_table_lookup(values, "node1"), "a");
+    /* the operation's own environment is left as it was */
+    ck_assert_str_eq(g_environ_getenv(f.op.envp, "OCF_RESKEY_CRM_meta_on_node"), "node2");
+    g_hash_table_destroy(values);
+    fake_release(&f);
+}
+END_TEST
+
 /* Set on no node: an empty table, whichever way the tool says it. */
 START_TEST(get_all_set_nowhere)
 {
@@ -470,6 +499,7 @@ int main(void)
     add_tcase(s, get_transient_of_a_node_and_bad_output);
     add_tcase(s, get_transient_not_set_in_pacemaker_2_1);
     add_tcase(s, get_all_parses_every_node);
+    add_tcase(s, get_all_asks_for_every_node_not_the_agents);
     add_tcase(s, get_all_set_nowhere);
     add_tcase(s, get_all_failures);
     add_tcase(s, get_permanent_parses_crm_attribute_output);
