@@ -12,5 +12,7 @@ lh_cluster_tests = tests/cluster/probes.sh tests/cluster/power-cut.sh tests/clus
 TESTS += $(lh_cluster_tests)
 dist_check_SCRIPTS += $(lh_cluster_tests)
 dist_noinst_SCRIPTS += tests/cluster/node-init
+# tests/run iws-demo: the IWS promotable clone on this lab, its corrupt-plan recovery shown
+dist_noinst_SCRIPTS += tests/demo/iws-demo
 EXTRA_DIST += tests/cluster/lab.sh tests/cluster/scenario.sh
 CLEANFILES += tests/cluster/times tests/cluster/*.merged.lhj tests/cluster/*.timeline.svg
