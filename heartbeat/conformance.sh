@@ -25,7 +25,9 @@ provider_dir="/usr/lib/ocf/resource.d/$provider"
 mkdir -m 755 -p "$provider_dir"
 iws_reset() { # the IWS installations' processes, at exit
     local r
-    for r in "$world"/iws?/TWS/bin/iwsemu; do [ -x "$r" ] && "$r" reset >/dev/null 2>&1; done
+    for r in "$world"/iws?/TWS/bin/iwsemu "$world"/ctm?/ctm_server/exe/ctmemu; do
+        [ -x "$r" ] && "$r" reset >/dev/null 2>&1
+    done
 }
 trap 'rm -rf "$provider_dir"; iws_reset; emu_teardown' EXIT
 
@@ -116,4 +118,17 @@ like "$(awk '$3 == "conman" && $4 ~ /^switchm/ { printf "%s ", $5 }' "$world/iws
     "MASTERDM;BCF .*MASTERDM;MCF" "iws: ... its promote switched to BCF, its demote back to MCF"
 is "$("$world/iwsm/TWS/bin/conman" sc | awk '$4 == "MASTER" { print $1 }')" MCF \
     "iws: ... and after its promote/demote cycle MCF is the master again"
+
+# ctmplex, a promotable clone: the agent's installation (member MC1) alone on its CF,
+# automatic recovery off; ocf-tester's promote/demote cycle makes it the Global
+# (ctmplex GLOBAL) and a Local again (ctmplex LOCAL), checked in the emulator's log.
+# The refused value goes to status_codes ('-rf' is no ROLE=CODE).
+"$top_builddir/tests/emulators/ctmemu" setup "$world/ctmc" MC1 "$world/ctmcf" >/dev/null
+export CTMEMU_TIME_SCALE=0.05 CTMEMU_TAKEOVER=0
+bad_option=status_codes
+check_agent ctmplex ctm_home="$world/ctmc" recovert=0
+is "$(grep -cE 'does not support the (notify|demote|promote) action|partially supports' "$world/tester.out")" 0 \
+    "ctmplex: ocf-tester found promote, demote and notify"
+like "$(awk '$3 == "ctmplex" && $5 == "->" { printf "%s ", $4 }' "$world/ctmc/emu/log")" \
+    "GLOBAL .*LOCAL" "ctmplex: ... its promote ran GLOBAL, its demote LOCAL"
 finish
