@@ -15,4 +15,7 @@ dist_noinst_SCRIPTS += tests/cluster/node-init
 # tests/run iws-demo: the IWS promotable clone on this lab, its corrupt-plan recovery shown
 dist_noinst_SCRIPTS += tests/demo/iws-demo
 EXTRA_DIST += tests/cluster/lab.sh tests/cluster/scenario.sh
+# Control-M CTMPLEX (issue 16): the ctmplex clone on the emulator; lab_ctm.sh its plumbing
+lh_cluster_tests += tests/cluster/ctmplex.sh
+EXTRA_DIST += tests/cluster/lab_ctm.sh
 CLEANFILES += tests/cluster/times tests/cluster/*.merged.lhj tests/cluster/*.timeline.svg
