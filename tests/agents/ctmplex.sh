@@ -159,6 +159,7 @@ is "$rc" 5 "validate-all, a missing start command: OCF_ERR_INSTALLED"
 like "$(reason)" "start_cmd" "... the reason names start_cmd"
 ctm 1 validate-all OCF_RESKEY_ctm_home="$world/nowhere"
 is "$rc" 5 "validate-all, a ctm_home where nothing is installed: OCF_ERR_INSTALLED"
+like "$(reason)" "ctm_home" "... the reason names ctm_home (the parameter the admin set)"
 ctm 1 validate-all OCF_RESKEY_ctm_home=relative/ctm
 is "$rc" 6 "validate-all, a relative ctm_home: OCF_ERR_CONFIGURED"
 ctm 1 validate-all OCF_RESKEY_recovert=-1
