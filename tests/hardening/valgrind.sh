@@ -46,6 +46,7 @@ clean() {
     jp1im) params=("${im_params[@]}") ;;
     ajs3) params=("${ajs_params[@]}") ;;
     iws) params=("${iws_params[@]}") ;;
+    ctmplex) params=("${ctm_params[@]}") ;;
     esac
     rm -f "$world"/vg.*
     agent "$name" "$action" "${params[@]}" "$@"
@@ -144,6 +145,63 @@ agent_prefix=()
 iws_on 2
 agent iws stop "${iws_params[@]}"
 agent_prefix=("${saved_prefix[@]}")
+
+# ---- ctmplex, a promotable clone: node1's M1 (to be the Global) under memcheck, node2's
+# M2 (a Local, started plainly) takes the orders; the CF made to fail for the Global's
+# attempts, the Locals' pause and shutdown, and STARTPLEX ----
+CTMEMU="$top_builddir/tests/emulators/ctmemu"
+"$CTMEMU" setup "$world/ctm1" M1 "$world/ctmcf" --priority 20 >/dev/null
+"$CTMEMU" setup "$world/ctm2" M2 "$world/ctmcf" --priority 10 >/dev/null
+export CTMEMU_TIME_SCALE=0.05 CTMEMU_TAKEOVER=0
+trap '"$world/iws1/TWS/bin/iwsemu" reset >/dev/null 2>&1; "$world/iws2/TWS/bin/iwsemu" reset >/dev/null 2>&1; "$world/ctm1/ctm_server/exe/ctmemu" reset >/dev/null 2>&1; "$world/ctm2/ctm_server/exe/ctmemu" reset >/dev/null 2>&1; emu_teardown' EXIT
+ctm_on() { # ctm_on N: node N's instance (the jp1 agents' command parameters unset)
+    ctm_params=(OCF_RESOURCE_INSTANCE="ctm:$1" HA_RSCTMP="$world/rsc$1" OCF_RESKEY_CRM_meta_on_node="node$1"
+        OCF_RESKEY_ctm_home="$world/ctm$1" OCF_RESKEY_priority=$((30 - 10 * $1)) OCF_RESKEY_recovert=1
+        OCF_RESKEY_recoverm=1 OCF_RESKEY_start_cmd= OCF_RESKEY_stop_cmd= OCF_RESKEY_status_cmd=)
+    mkdir -p "$world/rsc$1"
+}
+ctm() { clean ctmplex "$@"; } # ctm ACTION EXPECTED [VAR=value...]: node1 under memcheck
+ctm_plain() { # ctm_plain N ACTION: node N, not under memcheck
+    ctm_on "$1"
+    agent_prefix=()
+    agent ctmplex "$2" "${ctm_params[@]}"
+    agent_prefix=("${saved_prefix[@]}")
+    ctm_on 1
+}
+ctm_on 1
+ctm meta-data 0
+ctm validate-all 0
+ctm validate-all 6 OCF_RESKEY_status_codes="global=0 local=0"
+ctm validate-all 6 OCF_RESKEY_cf_check_cmd="relative check"
+ctm validate-all 5 OCF_RESKEY_ctm_home=/nonexistent
+ctm monitor 7 "$PROBE"
+ctm start 0
+ctm_plain 2 start
+is "$rc" 0 "ctmplex start of the Local M2 (not under memcheck)"
+ctm monitor 0 "$MON"
+ctm promote 0
+ctm monitor 8 "$MON" OCF_RESKEY_CRM_meta_role=Promoted
+ctm monitor 8 "$PROBE"
+"$world/ctm1/ctm_server/exe/ctmemu" cf fail never
+ctm monitor 191 "$MON" OCF_RESKEY_CRM_meta_role=Promoted # the CF lost: the Locals told to pause
+sleep 1.05
+ctm monitor 191 "$MON" OCF_RESKEY_CRM_meta_role=Promoted # the attempt fails: exhausted, shutdown
+ctm_plain 2 monitor
+is "$rc" 190 "ctmplex monitor of M2 told to shut down: 190 (not under memcheck)"
+"$world/ctm1/ctm_server/exe/ctmemu" cf restore
+ctm startplex 0
+ctm monitor 8 "$MON" OCF_RESKEY_CRM_meta_role=Promoted OCF_RESKEY_CRM_meta_startplex=T1
+mkdir -p "$world/ctm1/emu/inject/M1" && echo 42 >"$world/ctm1/emu/inject/M1/status_ctm.codes"
+ctm monitor 1 "$MON" # a code in no role: the reason path
+ctm notify 0 OCF_RESKEY_CRM_meta_notify_type=pre OCF_RESKEY_CRM_meta_notify_operation=demote \
+    OCF_RESKEY_CRM_meta_notify_stop_uname="node1 node2" OCF_RESKEY_CRM_meta_notify_active_uname="node1 node2"
+ctm notify 0 OCF_RESKEY_CRM_meta_notify_type=post OCF_RESKEY_CRM_meta_notify_operation=demote
+ctm demote 0
+ctm monitor 0 "$MON"
+ctm promote 0
+ctm stop 0
+ctm stop 0 # already stopped
+ctm_plain 2 stop
 
 # ---- the lhost command: a definition of Dummy members, from check to stop ----------
 AGENTS="$top_builddir/agents" # where the lhost command is built
