@@ -153,11 +153,12 @@ lab_ctm_monitor_results() { # lab_ctm_monitor_results NODE [MARK]
 lab_ctm_monitor_rc() { lab_ctm_monitor_results "$1" | tail -1 | cut -d' ' -f2-; }
 
 # Operations NODE's controller recorded as done for ctm, from line MARK of its log on:
-# "ACTION RC-TEXT" one a line (monitors left out unless ALL is given).
+# "ACTION RC-TEXT" one a line (monitors, probes and notifications left out unless ALL
+# is given: they change nothing).
 lab_ctm_ops_since() { # lab_ctm_ops_since NODE MARK [all]
     tail -n +"$(($2 + 1))" "$(lab_pacemaker_log "$1")" \
         | sed -n "s/.*Result of \([a-z]*\) operation for ctm on $1: \([^|(]*\).*/\1 \2/p" \
-        | sed 's/ *$//' | { [ "${3:-}" = all ] && cat || grep -v '^monitor\|^notify'; }
+        | sed 's/ *$//' | { [ "${3:-}" = all ] && cat || grep -v '^monitor\|^notify\|^probe'; }
 }
 
 # The agent's own lines (ctmplex) in NODE's pacemaker log after line MARK.
