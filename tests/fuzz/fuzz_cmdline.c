@@ -1,11 +1,11 @@
 /* fuzz_cmdline.c - an agent's command line and OCF environment (lib/runtime/agent.c).
  *
- * Feeds lh_agent_main() of the real jp1base, jp1im, ajs3 or iws descriptor an argv from the
+ * Feeds lh_agent_main() of the real jp1base, jp1im, ajs3, iws or ctmplex descriptor an argv from the
  * input: NUL-separated arguments, each its own allocation (so that a read past one
  * is caught); an argument "OCF_NAME=value" goes to the environment instead (the
  * operation's timeout and interval, OCF_CHECK_LEVEL, parameters). The first byte
  * chooses the agent. Inputs that name one of the agent's own actions (start, stop,
- * monitor, and iws's promote, demote, notify, quiesce, resume) are skipped: those
+ * monitor, iws's promote, demote, notify, quiesce, resume, ctmplex's startplex) are skipped: those
  * run the product's commands. What runs is option
  * parsing, parameter parsing, validate-all, meta-data, --help and --man.
  * What the agent prints on stderr is captured (a memfd in place of fd 2 during the
@@ -28,7 +28,8 @@
 
 #define MAX_ARGS 16
 
-static const lh_agent *const agents[] = {&jp1base_agent, &jp1im_agent, &ajs3_agent, &iws_agent};
+static const lh_agent *const agents[] = {&jp1base_agent, &jp1im_agent, &ajs3_agent, &iws_agent,
+                                         &ctm_agent};
 
 static int captured = -1; /* a memfd: the agent's stderr */
 

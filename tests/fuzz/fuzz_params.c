@@ -1,6 +1,6 @@
 /* fuzz_params.c - OCF parameter parsing and validation (lib/runtime/params.c).
  *
- * Feeds lh_params_parse() the real parameter tables of jp1base, jp1im, ajs3 and iws, and a
+ * Feeds lh_params_parse() the real parameter tables of jp1base, jp1im, ajs3, iws and ctmplex, and a
  * small table of the types the agents do not use (select, negative bounds).
  * Input: one byte choosing the table, then NUL-separated records: "name=value" is
  * an override (as from --name value), "$name=value" is OCF_RESKEY_name=value in the
@@ -56,7 +56,8 @@ static const fz_table tables[] = {
     {jp1im_params, G_N_ELEMENTS(jp1im_params), sizeof(jp1im_config)},
     {ajs3_params, G_N_ELEMENTS(ajs3_params), sizeof(ajs3_config)},
     {fz_params, G_N_ELEMENTS(fz_params), sizeof(fz_config)},
-    {iws_params, G_N_ELEMENTS(iws_params), sizeof(iws_config)}, /* last: the seeds' first bytes keep their table */
+    {iws_params, G_N_ELEMENTS(iws_params), sizeof(iws_config)},
+    {ctm_params, G_N_ELEMENTS(ctm_params), sizeof(ctm_config)}, /* last: the seeds' first bytes keep their table */
 };
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
