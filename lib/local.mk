@@ -69,3 +69,7 @@ LHOST_AGENT_LIBS = $(LHOST_LIBS) lib/liblhost-nss-files.a
 else
 LHOST_AGENT_LIBS = $(LHOST_LIBS)
 endif
+# The commands an agent has running, recorded so that the next action ends what a
+# killed agent left behind (lhost/inflight.h).
+lib_liblhost_a_SOURCES += lib/runtime/inflight.c
+lhostinclude_HEADERS += lib/lhost/inflight.h

@@ -44,6 +44,10 @@ GPtrArray *lh_proc_find_in_dir(const char *proc_root, const char *dir,
                                const char *const *names);
 void lh_proc_free(lh_proc *proc);
 
+/* The start time of @pid (field 22 of its stat), when it runs and is no zombie:
+ * with the pid, what tells a process from a later one that reused its pid. */
+gboolean lh_proc_start_time(const char *proc_root, int pid, guint64 *start_time);
+
 /* TRUE when @proc still runs: the same pid, the same start time, not a zombie. */
 gboolean lh_proc_alive(const char *proc_root, const lh_proc *proc);
 

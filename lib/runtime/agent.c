@@ -13,10 +13,12 @@
 #include <unistd.h>
 
 #include <lhost/codemap.h>
+#include <lhost/inflight.h>
 #include <lhost/journal.h>
 #include <lhost/log.h>
 #include <lhost/notify.h>
 #include <lhost/ocf.h>
+#include <lhost/run.h>
 
 
 typedef struct invocation {
@@ -239,6 +241,24 @@ static lh_result run_action(lh_op *op, const lh_action *action, GHashTable *over
     return result;
 }
 
+/* Before an action that changes something, the commands a killed agent of this
+ * resource left running are ended (lhost/inflight.h), and this action's own are
+ * recorded. A monitor does neither: its commands are short, bounded by its own
+ * deadline, and it must stay cheap. */
+static void end_orphans(const lh_op *op, const lh_action *action)
+{
+    g_autoptr(GString) report = g_string_new(NULL);
+
+    if (action == NULL || strcmp(op->action, "monitor") == 0) {
+        return;
+    }
+    lh_inflight_open(NULL, op->agent->name, op->resource);
+    if (lh_inflight_reap(LH_RUN_GRACE_DEFAULT_MS, report) > 0) {
+        lh_warn("%s", report->str);
+        lh_op_explain(op, "%s", report->str);
+    }
+}
+
 /* Runs the action between the journal's begin and end (lhost/journal.h): every action
  * that ran, validate-all included, leaves its records; documents and usage errors,
  * which run nothing, leave none. */
@@ -309,7 +329,9 @@ int lh_agent_main(const lh_agent *agent, int argc, char **argv)
         goto done;
     }
     init_op(&op, agent, inv.action, action_timeout_s(action, inv.action), inv.verbose);
+    end_orphans(&op, action);
     result = run_journaled(&op, action, inv.overrides);
+    lh_inflight_close();
     code = finish(&op, &result);
     lh_notify_free(op.notify);
 done:

@@ -324,3 +324,15 @@ guint lh_proc_signal(const char *proc_root, GPtrArray *procs, int sig)
     }
     return signalled;
 }
+
+gboolean lh_proc_start_time(const char *proc_root, int pid, guint64 *start_time)
+{
+    proc_stat st = {NULL, 0, 0};
+    gboolean alive = read_stat(root_or_default(proc_root), pid, &st) && is_running(&st);
+
+    if (alive) {
+        *start_time = st.start_time;
+    }
+    proc_stat_release(&st);
+    return alive;
+}

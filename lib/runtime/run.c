@@ -22,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <lhost/inflight.h>
 #include <lhost/journal.h>
 #include <lhost/run.h>
 
@@ -335,12 +336,15 @@ void lh_run(const char *const *argv, const lh_run_options *opts, lh_run_result *
         result->start_errno = rc;
         goto done;
     }
+    /* Recorded before the wait: an agent killed now leaves a trace of its command. */
+    lh_inflight_add(c.pid, argv[0]);
     exited = wait_child(&c, opts->deadline, result, max);
     if (!exited) {
         kill_group(&c, grace_ms, result, max);
     }
     drain(&c, result, max);
     reap(&c, result, !exited);
+    lh_inflight_remove(c.pid);
     close_fd(&c.out_fd);
     close_fd(&c.err_fd);
     close_fd(&c.pidfd);

@@ -36,6 +36,7 @@ const char *lh_header_unit_notify(void);
 const char *lh_header_unit_attr(void);
 const char *lh_header_unit_proc(void);
 const char *lh_header_unit_attempts(void);
+const char *lh_header_unit_inflight(void);
 const char *lh_header_unit_cibquery(void);
 
 typedef const char *(*unit_fn)(void);
@@ -47,7 +48,7 @@ static const unit_fn units[] = {
     lh_header_unit_agentinfo,  lh_header_unit_lhost,   lh_header_unit_cib,
     lh_header_unit_jmerge,     lh_header_unit_journal,  lh_header_unit_jtimeline,
     lh_header_unit_notify,     lh_header_unit_attr,       lh_header_unit_proc,
-    lh_header_unit_attempts,   lh_header_unit_cibquery,
+    lh_header_unit_attempts,   lh_header_unit_inflight,   lh_header_unit_cibquery,
 };
 
 static gboolean has_unit(const char *name)

@@ -149,3 +149,10 @@ tests_unit_check_nss_files_SOURCES = tests/unit/check_nss_files.c tests/unit/che
 	lib/runtime/nss_files.c
 tests_unit_check_nss_files_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_nss_files_LDADD = $(GLIB_LIBS) $(CHECK_LIBS)
+# The commands an agent has running (lhost/inflight.h), with real process groups and
+# an agent process killed after it recorded one.
+lh_unit_tests += tests/unit/check_inflight
+tests_unit_check_inflight_SOURCES = tests/unit/check_inflight.c tests/unit/check_common.h
+tests_unit_check_inflight_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_inflight_LDADD = $(LHOST_LIBS) $(CHECK_LIBS)
+lh_header_units += tests/unit/headers/inflight.c
