@@ -547,7 +547,8 @@ lh_result ctm_local_monitor(ctm *c, ctm_role role)
         return held ? lh_result_new(LH_OCF_DEGRADED,
                                     "shut down by order of the Global (its CF rebuild attempts "
                                     "are exhausted): it stays down until an admin runs startplex")
-                    : (lh_result){LH_OCF_NOT_RUNNING, NULL};
+                    : lh_result_new(LH_OCF_NOT_RUNNING, "the monitor does not run (status: %s)",
+                                    ctm_role_name(role));
     default:
         return lh_result_new(LH_OCF_ERR_GENERIC, "%s", why != NULL ? why : "no role");
     }
