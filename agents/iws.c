@@ -373,8 +373,8 @@ static lh_result iws_start(lh_op *op, const void *config)
     IWS_OPEN(w, op, config);
     iws_state_set(&w, "role", "unpromoted");
     iws_state_set(&w, "held", NULL);
-    iws_state_set(&w, "newmaster_for", NULL);
-    iws_state_set(&w, "newmaster_step", NULL);
+    /* newmaster_* stay: a promote killed mid-recovery is followed by demote, stop,
+     * start and promote again, which resumes at the step recorded. */
     iws_save(&w);
     if (!iws_recovering(&w) && plan_corrupt(&w)) {
         result = iws_recovery_set_aside(&w);

@@ -216,7 +216,7 @@ static gboolean copy_file(const char *from, const char *to, char **why)
     g_autofree char *tmp = g_strdup_printf("%s.lhost-tmp", to);
     char buf[65536];
     int in = open(from, O_RDONLY | O_CLOEXEC);
-    int out = in < 0 ? -1 : open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+    int out = in < 0 ? -1 : open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     gboolean ok = in >= 0 && out >= 0;
     ssize_t n = 0;
 
@@ -408,6 +408,20 @@ static lh_result recover_peer(iws *w, const char *old)
     return LH_RESULT_OK;
 }
 
+static gboolean recovering_contains(GHashTable *recovering, const char *ws)
+{
+    GHashTableIter iter;
+    gpointer node, value;
+
+    g_hash_table_iter_init(&iter, recovering);
+    while (g_hash_table_iter_next(&iter, &node, &value)) {
+        if (g_ascii_strcasecmp(value, ws) == 0) {
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
 lh_result iws_recovery_new_master(iws *w)
 {
     g_autofree char *name = iws_attr_name(w, "iws-recovery");
@@ -419,6 +433,13 @@ lh_result iws_recovery_new_master(iws *w)
     if (!lh_attr_get_all(w->op, name, &recovering, &why)) {
         lh_warn("cannot read which workstations recover their plan: %s", why);
         return LH_RESULT_OK;
+    }
+    /* A recovery recorded here whose old master no longer recovers is over. */
+    if (lh_state_get(w->state, "newmaster_for") != NULL &&
+        !recovering_contains(recovering, lh_state_get(w->state, "newmaster_for"))) {
+        iws_state_set(w, "newmaster_for", NULL);
+        iws_state_set(w, "newmaster_step", NULL);
+        iws_save(w);
     }
     g_hash_table_iter_init(&iter, recovering);
     while (g_hash_table_iter_next(&iter, &node, &old)) {
