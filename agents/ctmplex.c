@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include <lhost/attr.h>
 #include <lhost/clustercmd.h>
 #include <lhost/log.h>
 #include <lhost/poll.h>
@@ -51,10 +52,12 @@ static const lh_param ctm_params[] = {
     {"ctm_home", LH_PARAM_STRING, 0, "/home/controlm", NULL, 0, 0, lh_check_absolute_path,
      FIELD(ctm_home), "Control-M home",
      "This node's Control-M installation; its commands are in CTM_HOME/ctm_server/exe."},
-    {"priority", LH_PARAM_INTEGER, 0, "10", NULL, 1, 1000000, NULL, FIELD(priority),
+    {"priority", LH_PARAM_INTEGER, 0, "10", NULL, 1, CTM_PRIORITY_MAX, NULL, FIELD(priority),
      "monitor priority",
-     "The monitor's PRIORITY: the highest is the Global. It is this instance's promotion "
-     "score."},
+     "The monitor's PRIORITY (1 to 100000): the highest is the Global. It is this "
+     "instance's promotion score; the Global's own is raised by 100000, so that a monitor "
+     "of a higher priority coming back (a node rebooted) joins as a Local and the Global "
+     "stays where it is."},
     {"recovert", LH_PARAM_INTEGER, 0, "0", NULL, 0, 86400, NULL, FIELD(recovert),
      "seconds between CF rebuild attempts",
      "RECOVERT, in seconds: when the Global loses the Coupling Facility, it tries to rebuild "
@@ -126,14 +129,34 @@ static void log_transition(ctm *c, ctm_role role)
     ctm_state_set(c, "last_role", now);
 }
 
-/* A startplex asked through the resource's meta attribute (crm_resource --meta -p
- * startplex -v TOKEN): run once per new token, by the promoted instance. */
-static gboolean startplex_requested(ctm *c)
+/* A startplex asked through the cluster: the newest token any node holds in the
+ * transient attribute P-startplex (attrd_updater -n P-startplex -U TOKEN, on any
+ * node), run once per new token by the promoted instance's monitor. A resource's
+ * meta attribute would not do: changing one does not reach a recurring monitor's
+ * environment. Returns the token to run, or NULL. */
+static char *startplex_requested(ctm *c)
 {
-    const char *token = g_environ_getenv(c->op->envp, "OCF_RESKEY_CRM_meta_startplex");
+    g_autofree char *name = g_strdup_printf("%s-startplex", c->prim);
+    g_autoptr(GHashTable) values = NULL;
+    g_autofree char *why = NULL;
+    GHashTableIter iter;
+    gpointer node, value;
+    const char *newest = NULL;
 
-    return token != NULL && *token != '\0' &&
-           g_strcmp0(lh_state_get(c->state, "startplex_done"), token) != 0;
+    if (!lh_attr_get_all(c->op, name, &values, &why)) {
+        lh_debug("cannot read %s: %s", name, why);
+        return NULL;
+    }
+    g_hash_table_iter_init(&iter, values);
+    while (g_hash_table_iter_next(&iter, &node, &value)) {
+        if (newest == NULL || strcmp(value, newest) > 0) {
+            newest = value;
+        }
+    }
+    if (newest == NULL || g_strcmp0(lh_state_get(c->state, "startplex_done"), newest) == 0) {
+        return NULL;
+    }
+    return g_strdup(newest);
 }
 
 static lh_result monitor_here(ctm *c)
@@ -162,21 +185,34 @@ static lh_result monitor_here(ctm *c)
             return (lh_result){LH_OCF_NOT_RUNNING, NULL};
         }
     }
-    if (promoted_role(role) && startplex_requested(c)) {
-        result = ctm_startplex(c);
-        ctm_state_set(c, "startplex_done",
-                      g_environ_getenv(c->op->envp, "OCF_RESKEY_CRM_meta_startplex"));
-        if (result.code != LH_OCF_SUCCESS) {
-            lh_warn("startplex asked through the resource: %s", result.reason);
+    if (promoted_role(role)) {
+        g_autofree char *token = startplex_requested(c);
+
+        /* Each request is answered once; one made while the Global is healthy has
+         * nothing to do, and must not fire at a later loss of the CF. */
+        if (token != NULL && role == CTM_GLOBAL) {
+            lh_info("startplex asked (%s) while the Global runs on the CF: nothing to do",
+                    token);
+        } else if (token != NULL) {
+            result = ctm_startplex(c);
+            if (result.code != LH_OCF_SUCCESS) {
+                lh_warn("startplex asked through the cluster: %s", result.reason);
+            }
+            lh_result_clear(&result);
+            g_clear_pointer(&why, g_free);
+            role = ctm_status(c, &why);
         }
-        lh_result_clear(&result);
-        role = ctm_status(c, &why);
+        if (token != NULL) {
+            ctm_state_set(c, "startplex_done", token);
+        }
     }
     if (promoted_role(role)) {
         return ctm_global_monitor(c, role);
     }
     result = ctm_local_monitor(c, role);
-    ctm_publish_score(c, result.code != LH_OCF_NOT_RUNNING);
+    /* a Local that is down or held down by order is no candidate for Global */
+    ctm_publish_score(c, result.code != LH_OCF_NOT_RUNNING &&
+                             lh_state_get(c->state, "held") == NULL);
     return result;
 }
 
@@ -211,6 +247,7 @@ static lh_result start_here(ctm *c)
         ctm_state_set(c, "applied", NULL);
         lh_warn("not started: the Global ordered the Locals to shut down (its CF rebuild "
                 "attempts are exhausted) until an admin runs startplex");
+        ctm_publish_score(c, FALSE); /* held down: no candidate for Global */
         return LH_RESULT_OK;
     }
     ctm_state_set(c, "held", NULL);
@@ -247,14 +284,49 @@ static lh_result ctm_start(lh_op *op, const void *config)
     return result;
 }
 
+/* The stop command gets at most half of what is left, so that ending the monitor
+ * ourselves and verifying still fit; the end is judged by the process (by its
+ * executable under CTM_HOME), which needs no product command to answer. */
+static lh_result stop_here(ctm *c)
+{
+    const char *argv[] = {c->stop, NULL};
+    lh_run_options opts = {.envp = c->op->envp};
+    lh_run_result res = LH_RUN_RESULT_INIT;
+
+    ctm_publish_score(c, FALSE);
+    ctm_forget_orders(c); /* a stopped Global's orders must not hold the next start */
+    ctm_state_set(c, "held", NULL);
+    ctm_state_set(c, "role", NULL);
+    if (!ctm_monitor_runs(c) && !g_file_test(c->stop, G_FILE_TEST_IS_EXECUTABLE)) {
+        return lh_result_new(LH_OCF_SUCCESS, "nothing to stop: no monitor runs and %s is not "
+                                             "installed",
+                             c->stop);
+    }
+    opts.deadline = lh_deadline_min(
+        lh_deadline_in_ms(lh_deadline_remaining_ms(c->op->deadline) / 2),
+        lh_deadline_in_ms((gint64)c->cfg->command_timeout * 1000));
+    lh_run(argv, &opts, &res);
+    if (!lh_run_succeeded(&res)) {
+        g_autofree char *how = lh_run_describe(&res);
+
+        lh_warn("%s %s; ending the monitor", c->stop, how);
+    }
+    lh_run_result_release(&res);
+    if (ctm_monitor_runs(c)) {
+        ctm_end_monitor(c);
+    }
+    if (ctm_monitor_runs(c)) {
+        return lh_result_new(LH_OCF_ERR_GENERIC, "the monitor (p_ctmsu) survived %s and SIGKILL",
+                             c->stop);
+    }
+    return LH_RESULT_OK;
+}
+
 static lh_result ctm_stop(lh_op *op, const void *config)
 {
     ctm c;
     lh_result failure = LH_RESULT_OK;
-    lh_result result = LH_RESULT_OK;
-    const char *argv[3] = {NULL, NULL, NULL};
-    g_autofree char *why = NULL;
-    ctm_role role;
+    lh_result result;
 
     if (!ctm_open(&c, op, config, &failure)) {
         ctm_close(&c);
@@ -262,22 +334,7 @@ static lh_result ctm_stop(lh_op *op, const void *config)
         lh_result_clear(&failure);
         return result;
     }
-    argv[0] = c.stop;
-    ctm_publish_score(&c, FALSE);
-    ctm_state_set(&c, "held", NULL);
-    (void)ctm_run(&c, argv, NULL, &why);
-    role = ctm_wait_role(&c, CTM_BIT(CTM_DOWN) | CTM_BIT(CTM_SHUT),
-                         lh_deadline_in_ms(lh_deadline_remaining_ms(op->deadline) / 2));
-    if (role != CTM_DOWN && role != CTM_SHUT) {
-        ctm_end_monitor(&c);
-        role = ctm_wait_role(&c, CTM_BIT(CTM_DOWN) | CTM_BIT(CTM_SHUT), op->deadline);
-    }
-    if (role != CTM_DOWN && role != CTM_SHUT) {
-        result = lh_result_new(LH_OCF_ERR_GENERIC, "the monitor still answers %s after %s and "
-                                                   "SIGKILL",
-                               ctm_role_name(role), c.stop);
-    }
-    ctm_state_set(&c, "role", NULL);
+    result = stop_here(&c);
     ctm_save(&c);
     ctm_close(&c);
     return result;
@@ -289,8 +346,22 @@ static lh_result promote_here(ctm *c)
 {
     g_autofree char *out = NULL;
     g_autofree char *why = NULL;
-    int code = ctm_plex(c, "GLOBAL", &out, &why);
-    ctm_role role;
+    int code;
+    ctm_role role = ctm_status(c, &why);
+
+    /* The Global standalone becomes Global again by STARTPLEX: so promote is also how
+     * `crm_resource --force-promote` runs it by hand on the Global's node. */
+    if (role == CTM_STANDALONE) {
+        lh_result result = ctm_startplex(c);
+
+        if (result.code == LH_OCF_SUCCESS) {
+            ctm_state_set(c, "role", "promoted");
+            ctm_publish_score(c, TRUE);
+        }
+        return result;
+    }
+    g_clear_pointer(&why, g_free);
+    code = ctm_plex(c, "GLOBAL", &out, &why);
 
     if (code != 0) {
         return lh_result_new(LH_OCF_ERR_GENERIC, "%s GLOBAL: %s", c->plex,
@@ -309,6 +380,7 @@ static lh_result promote_here(ctm *c)
     ctm_state_set(c, "role", "promoted");
     ctm_state_set(c, "told", NULL); /* a new Global: its own orders from now on */
     ctm_directive_publish(c, LH_DIRECTIVE_RESUME);
+    ctm_publish_score(c, TRUE);
     log_transition(c, role);
     return LH_RESULT_OK;
 }
@@ -344,6 +416,7 @@ static lh_result demote_here(ctm *c)
                              code < 0 ? why : "refused");
     }
     ctm_state_set(c, "told", NULL);
+    ctm_publish_score(c, TRUE); /* a Local's score: its priority alone */
     return LH_RESULT_OK;
 }
 
@@ -416,6 +489,12 @@ static lh_result ctm_validate(lh_op *op, const void *config)
     paths[3] = c.plex;
     paths[4] = c.cf_check[0];
     paths[5] = c.cf_connect[0];
+    if (!g_file_test(c.exe_dir, G_FILE_TEST_IS_DIR) &&
+        (*c.cfg->start_cmd == '\0' || *c.cfg->status_cmd == '\0')) {
+        result = lh_result_new(LH_OCF_ERR_INSTALLED, "ctm_home %s: no %s: is Control-M installed "
+                                                     "here?",
+                               c.cfg->ctm_home, c.exe_dir);
+    }
     for (gsize i = 0; i < G_N_ELEMENTS(what) && result.code == LH_OCF_SUCCESS; i++) {
         result = lh_require_executable(what[i], paths[i]);
     }
@@ -439,7 +518,8 @@ static const char ctm_man_notes[] =
     "Create it as a promotable clone with notifications, one instance per node: the "
     "promoted instance's monitor is the Global (GSM), the others are Locals (LSM). The "
     "\\fBpriority\\fR is the promotion score, so the highest\\-priority monitor is the "
-    "Global. Control\\-M's own takeover of a failed Global should be off: the cluster "
+    "Global; the Global's own score is raised by 100000, so a higher\\-priority monitor "
+    "that comes back (its node rebooted) joins as a Local. Control\\-M's own takeover of a failed Global should be off: the cluster "
     "promotes (ctmplex GLOBAL; the product logs CTMX05E when the old Global failed, and "
     "the agent logs it too). The Global and the Locals talk through node attributes: "
     "\\fIP\\fR\\-plex (\"pause|resume|shutdown \\fIMS\\fR\", the Global's newest order), "
@@ -467,13 +547,19 @@ static const char ctm_man_notes[] =
     "order stands starts nothing. When the Global is told to resume (the CF rebuilt, or "
     "startplex), each Local's next monitor starts its monitor again and resumes it.\n"
     ".SH STARTPLEX\n"
-    "With \\fBrecovert\\fR 0, or after the attempts are exhausted, the admin runs STARTPLEX "
-    "on the Global's node: \\fBcrm_resource \\-\\-resource\\fR \\fIP\\fR "
-    "\\fB\\-\\-meta \\-\\-set\\-parameter startplex \\-\\-parameter\\-value\\fR "
-    "\\fI$(date +%s)\\fR (the promoted instance's next monitor runs it, once per new value), "
-    "or, by hand on that node, \\fB/usr/lib/ocf/resource.d/lhost/ctmplex startplex\\fR with "
-    "the resource's parameters. It reloads, reconnects, becomes Global again, forgets the "
-    "attempts and tells the Locals to resume.\n"
+    "With \\fBrecovert\\fR 0, or after the attempts are exhausted, the admin runs STARTPLEX, "
+    "in one of three ways: \\fBattrd_updater \\-n\\fR \\fIP\\fR\\fB\\-startplex "
+    "\\-U\\fR \\fI$(date +%s)\\fR on any node (the Global's next monitor runs it, once per new "
+    "value); \\fBcrm_resource \\-\\-resource\\fR \\fIP\\fR \\fB\\-\\-force\\-promote\\fR "
+    "on the Global's node (a promote of a standalone Global is STARTPLEX); or the agent's own "
+    "\\fBstartplex\\fR action by hand on that node, with the resource's parameters. It "
+    "reloads, reconnects, becomes Global again, forgets the attempts and tells the Locals "
+    "to resume. (A meta attribute of the resource would not do: changing one does not "
+    "reach the recurring monitor.)\n"
+    ".PP\n"
+    "While degraded (190, 191), crm_mon lists the monitor under its failed actions until "
+    "a cleanup, but no fail count grows and nothing is recovered: degraded is a state, "
+    "not a failure.\n"
     ".SH DEMOTE AND STOP\n"
     "Moving the promoted role is a planned switch: demote runs LOCAL, promote runs GLOBAL "
     "elsewhere. When the whole clone stops (every active instance in the pre\\-demote "

@@ -20,6 +20,11 @@
 #include <lhost/ocf.h>
 #include <lhost/state.h>
 
+/* The highest priority, and what the Global adds to its own promotion score (the
+ * sum stays below Pacemaker's INFINITY, 1000000). */
+#define CTM_PRIORITY_MAX 100000
+#define CTM_GLOBAL_BONUS 100000
+
 typedef struct ctm_config {
     const char *ctm_home;
     const char *start_cmd;      /* empty: CTM_HOME/ctm_server/exe/start_ctm */
@@ -86,13 +91,17 @@ ctm_role ctm_wait_role(ctm *c, unsigned want, lh_deadline until);
 int ctm_run(ctm *c, const char *const *argv, char **out, char **why);
 /* `PLEX_CMD VERB`: its exit code, or -1 with *why. */
 int ctm_plex(ctm *c, const char *verb, char **out, char **why);
-/* The monitor processes of this installation, ended (SIGTERM, then SIGKILL). */
+/* This installation's monitor process (by executable path) runs. */
+gboolean ctm_monitor_runs(ctm *c);
+/* ... and its ending: SIGTERM, then SIGKILL, each given 2 s to work. */
 void ctm_end_monitor(ctm *c);
 
 /* The Locals' orders: the newest directive any node's Global published, and its
  * time (0: none). */
 gboolean ctm_directive_now(ctm *c, lh_attempts_directive *directive, gint64 *at_ms);
 void ctm_directive_publish(ctm *c, lh_attempts_directive directive);
+/* This node's orders removed (its instance stops). */
+void ctm_forget_orders(ctm *c);
 
 /* The Global's side: the CF checked, the attempts made when due, the Locals told.
  * Returns the monitor's result for a promoted instance. */

@@ -235,10 +235,24 @@ ctm_role ctm_wait_role(ctm *c, unsigned want, lh_deadline until)
     return wait.last;
 }
 
+static const char *const monitor_names[] = {"p_ctmsu", NULL};
+
+gboolean ctm_monitor_runs(ctm *c)
+{
+    g_autoptr(GPtrArray) procs = lh_proc_find_in_dir(NULL, c->exe_dir, monitor_names);
+
+    return procs->len > 0;
+}
+
+static gboolean monitor_gone_step(lh_op *op, gpointer data)
+{
+    (void)op;
+    return !ctm_monitor_runs(data);
+}
+
 void ctm_end_monitor(ctm *c)
 {
-    static const char *const names[] = {"p_ctmsu", NULL};
-    g_autoptr(GPtrArray) procs = lh_proc_find_in_dir(NULL, c->exe_dir, names);
+    g_autoptr(GPtrArray) procs = lh_proc_find_in_dir(NULL, c->exe_dir, monitor_names);
 
     if (procs->len == 0) {
         return;
@@ -246,8 +260,13 @@ void ctm_end_monitor(ctm *c)
     lh_warn("the monitor (pid %d) outlived %s: ending it", ((lh_proc *)procs->pdata[0])->pid,
             c->stop);
     lh_proc_signal(NULL, procs, SIGTERM);
-    (void)lh_sleep_within(c->op->deadline, 2000);
+    if (lh_poll(c->op, lh_deadline_min(c->op->deadline, lh_deadline_in_ms(2000)), 100,
+                monitor_gone_step, c)) {
+        return;
+    }
     lh_proc_signal(NULL, procs, SIGKILL);
+    (void)lh_poll(c->op, lh_deadline_min(c->op->deadline, lh_deadline_in_ms(2000)), 100,
+                  monitor_gone_step, c);
 }
 
 /* ---- the Locals' orders ------------------------------------------------------- */
@@ -305,16 +324,33 @@ void ctm_directive_publish(ctm *c, lh_attempts_directive directive)
     ctm_state_set(c, "told", word);
 }
 
+void ctm_forget_orders(ctm *c)
+{
+    g_autofree char *name = attr_name(c, "plex");
+    g_autofree char *why = NULL;
+
+    if (lh_state_get(c->state, "told") == NULL) {
+        return; /* this node never gave an order */
+    }
+    if (!lh_attr_delete(c->op, name, NULL, LH_ATTR_REBOOT, &why)) {
+        lh_warn("cannot withdraw this node's orders: %s", why);
+        return;
+    }
+    ctm_state_set(c, "told", NULL);
+}
+
 void ctm_publish_score(ctm *c, gboolean candidate)
 {
-    g_autofree char *text = g_strdup_printf("%d", candidate ? c->cfg->priority : -1);
+    gboolean global = g_strcmp0(lh_state_get(c->state, "role"), "promoted") == 0;
+    int score = c->cfg->priority + (global ? CTM_GLOBAL_BONUS : 0);
+    g_autofree char *text = g_strdup_printf("%d", candidate ? score : -1);
     g_autofree char *why = NULL;
     gboolean ok;
 
     if (g_strcmp0(lh_state_get(c->state, "told_score"), text) == 0) {
         return;
     }
-    ok = candidate ? lh_attr_set_promotion_score(c->op, c->cfg->priority, &why)
+    ok = candidate ? lh_attr_set_promotion_score(c->op, score, &why)
                    : lh_attr_delete_promotion_score(c->op, &why);
     if (!ok) {
         lh_warn("cannot set the promotion score: %s", why);
@@ -440,7 +476,10 @@ lh_result ctm_global_monitor(ctm *c, ctm_role role)
     attempts_store(c, &a);
     ctm_directive_publish(c, lh_attempts_directive_of(phase));
     where = lh_attempts_describe(&a, &c->policy, now);
-    result = lh_result_new(LH_OCF_DEGRADED_PROMOTED, "Global standalone, CF %s", where);
+    result = lh_result_new(LH_OCF_DEGRADED_PROMOTED, "Global standalone, CF %s%s", where,
+                           phase == LH_ATTEMPTS_OFF || phase == LH_ATTEMPTS_EXHAUSTED
+                               ? " (the startplex action)"
+                               : "");
     lh_attempts_release(&a);
     return result;
 }

@@ -193,6 +193,7 @@ is "$rc:$(emu_count 2 'start_ctm -> rc')" 0:1 "start of a running Local: 0, star
 ctm 1 promote
 is "$rc" 0 "promote of node1: 0"
 is "$(role 1)" GLOBAL "... M1 is the Global (status_ctm)"
+is "$(score 1)" 100099 "... its promotion score: its priority + 100000 (it stays the Global)"
 gmon 1
 is "$rc" 8 "monitor (role Promoted) of the Global: 8"
 ctm 1 monitor "$PROBE"
@@ -330,7 +331,7 @@ is "$(all_healthy)" "8 0 0" "Global 8, Locals 0 again"
 is "$(role 2) $(role 3)" "LOCAL LOCAL" "... the Locals' monitors started and resumed (status_ctm)"
 ok "$(running 2 && running 3; echo $?)" "... their p_ctmsu run"
 
-# ---- recovert = 0: standalone until startplex (through the meta attribute) ---------------------------
+# ---- recovert = 0: standalone until startplex (asked through a node attribute) --------------------
 before=$(connects 1)
 cf fail 1
 gmon 1 OCF_RESKEY_recovert=0
@@ -341,17 +342,26 @@ gmon 1 OCF_RESKEY_recovert=0
 is "$rc:$(($(connects 1) - before)):$(cf_attempts)" 191:0:0 "1 s later: 191, no attempt ever made (agent and CF)"
 mon 2
 is "$rc" 190 "... node2 paused: 190"
-gmon 1 OCF_RESKEY_recovert=0 OCF_RESKEY_CRM_meta_startplex=T1
-is "$rc" 8 "startplex through the meta attribute (T1): 8, the 1st connection attempt rebuilds"
+printf T1 >"$LH_FAKE_ATTRD/node2/ctm-startplex" # attrd_updater -n ctm-startplex -U T1, on node2
+gmon 1 OCF_RESKEY_recovert=0
+is "$rc" 8 "startplex asked through ctm-startplex (T1, set on node2): 8, the 1st connection attempt rebuilds"
 is "$(emu_count 1 'CTMEMU123I')" 2 "... STARTPLEX ran"
 mon 2
 is "$rc:$(role 2)" 0:LOCAL "... node2 resumed: 0"
-gmon 1 OCF_RESKEY_recovert=0 OCF_RESKEY_CRM_meta_startplex=T1
+gmon 1 OCF_RESKEY_recovert=0
 is "$rc:$(emu_count 1 'CTMEMU123I')" 8:2 "the same token again: 8, STARTPLEX not run again"
-mon 3 OCF_RESKEY_CRM_meta_startplex=T2
+printf T2 >"$LH_FAKE_ATTRD/node3/ctm-startplex"
+mon 3
 is "$rc:$(emu_count 3 'CTMEMU123I')" 0:0 "a Local's monitor with a new token: 0, no STARTPLEX there"
-gmon 1 OCF_RESKEY_recovert=0 OCF_RESKEY_CRM_meta_startplex=T2
-is "$rc:$(emu_count 1 'CTMEMU123I')" 8:3 "a new token (T2) on the Global: STARTPLEX once more"
+gmon 1 OCF_RESKEY_recovert=0
+is "$rc:$(emu_count 1 'CTMEMU123I')" 8:2 "a new token (T2) while the Global is healthy: 8, nothing to do"
+cf fail 1
+gmon 1 OCF_RESKEY_recovert=0
+is "$rc:$(emu_count 1 'CTMEMU123I')" 191:2 "... and T2 does not fire at the next loss of the CF: 191"
+ctm 1 promote OCF_RESKEY_recovert=0
+is "$rc:$(emu_count 1 'CTMEMU123I')" 0:3 "promote of the standalone Global (crm_resource --force-promote): STARTPLEX, 0"
+gmon 1 OCF_RESKEY_recovert=0
+is "$rc" 8 "... then the Global: 8"
 cf fail never
 gmon 1 OCF_RESKEY_recovert=0
 ctm 1 startplex OCF_RESKEY_recovert=0
@@ -413,6 +423,7 @@ ctm 1 stop
 is "$rc:$(score 1)" 0:none "node1 stopped after its failure: 0, no promotion score"
 ctm 1 start
 is "$rc:$(role 1)" 0:LOCAL "node1 started again: 0, a Local (start_ctm cleared its Global name)"
+is "$(score 1) $(score 2)" "99 100098" "... its score (99) below the Global's (node2: 98 + 100000): it joins as a Local"
 mon 1
 is "$rc" 0 "... its monitor: 0"
 
@@ -424,6 +435,7 @@ is "$rc" 0 "pre-demote notification of a move (nothing stops): 0"
 ctm 2 demote "$PROMOTED"
 is "$rc" 0 "demote of node2: 0"
 is "$(role 2)" LOCAL "... M2 gave the role up: LOCAL"
+is "$(score 2)" 98 "... its score back to its priority"
 mon 2
 is "$rc" 0 "... its monitor: 0"
 mon 3

@@ -9,8 +9,9 @@
 #      monitors 190), the Global standalone (191) rebuilds it, the Locals resume; no
 #      restart, no fencing, fail counts 0;
 #   2. the CF fails for good: after recoverm attempts the Locals shut down (p_ctmsu
-#      gone), stay down without a restart loop or fencing; the CF repaired, `crm_resource
-#      --resource ctm --meta --set-parameter startplex` brings everything back;
+#      gone), stay down without a restart loop or fencing; the CF repaired, STARTPLEX
+#      asked through the cluster (`attrd_updater -n ctm-startplex -U TOKEN` on a Local's
+#      node, ctmplex(7)) brings everything back;
 #   3. recovert = 0, set with crm_resource: the agent has no reload, so Pacemaker applies
 #      the new value by restarting the clone (the checks say so); the CF fails, the
 #      Global stays standalone even once the CF is repaired, and the admin's startplex
@@ -210,15 +211,15 @@ round2() {
     is "$(fenced)" "" "round 2: nobody fenced"
     lab_ctm_mon
     is "$(lab_ctm_nodes Promoted)" "$global" "round 2: $global is still promoted (the Global standalone)"
-    # The repair, then STARTPLEX through the resource's meta attribute.
+    # The repair, then STARTPLEX asked through a node attribute, from a Local's node.
     lab_ctm_cf_cmd restore >/dev/null
     token=$(date +%s)
     p_ms=$(lab_now_ms)
-    lab_exec "$global" crm_resource --resource ctm --meta --set-parameter startplex --parameter-value "$token" 2>&1 | sed 's/^/#   /'
+    lab_exec "$(others "$global" | head -n 1)" attrd_updater -n ctm-startplex -U "$token" 2>&1 | sed 's/^/#   /'
     wait_settled "$global" 20
     rc=$?
-    ok $rc "round 2: the CF repaired, crm_resource --meta startplex $token: the Global 8, the Locals running (0)"
-    [ $rc = 0 ] && scenario_time "startplex (crm_resource) to all running" $((settled_ms - p_ms))
+    ok $rc "round 2: the CF repaired, attrd_updater -n ctm-startplex -U $token: the Global 8, the Locals running (0)"
+    [ $rc = 0 ] && scenario_time "startplex (node attribute) to all running" $((settled_ms - p_ms))
     like "$(said "$global")" "STARTPLEX: resources reloaded" "round 2: the agent on $global ran STARTPLEX"
     echo "# the agent on $global since the repair: $(said "$global" | tail -n 4 | tr '\n' '|')"
     [ $rc = 0 ]
