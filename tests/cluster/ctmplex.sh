@@ -12,8 +12,8 @@
 #      gone), stay down without a restart loop or fencing; the CF repaired, STARTPLEX
 #      asked through the cluster (`attrd_updater -n ctm-startplex -U TOKEN` on a Local's
 #      node, ctmplex(7)) brings everything back;
-#   3. recovert = 0, set with crm_resource: the agent has no reload, so Pacemaker applies
-#      the new value by restarting the clone (the checks say so); the CF fails, the
+#   3. recovert = 0, set with crm_resource (the agent has no reload: Pacemaker applies
+#      it by its own means, printed, not asserted); the CF fails, the
 #      Global stays standalone even once the CF is repaired, and the admin's startplex
 #      by hand on its node (the agent's startplex action with the resource's parameters,
 #      ctmplex(7)) brings it back;
@@ -237,20 +237,15 @@ round3() {
     LAB_CTM_RECOVERT=0
     lab_exec "$global" crm_resource --resource ctm --set-parameter recovert --parameter-value 0 >/dev/null
     ok $? "round 3: crm_resource --resource ctm --set-parameter recovert --parameter-value 0"
-    # Pacemaker applies it by acting on every instance: a stop and a start of each Local;
-    # the Global restarted too, or (seen after a cleanup) demoted and promoted again, so
-    # that its monitor is scheduled anew with the new value.
-    each_acted() {
-        local n
-        for n in $(lab_live_nodes); do [ -n "$(changes_since "$n")" ] || return 1; done
-    }
-    until_true 30 each_acted
-    ok $? "round 3: ... Pacemaker acts on every instance to apply it: $(all_changes)"
+    # How Pacemaker applies it (a restart of each instance; or, seen after a cleanup, a
+    # demote and promote of the Global, or new recurring monitors) varies from run to
+    # run: what is checked below is that the new value is in force (no connection
+    # attempt is ever made), not the path Pacemaker took; that is only printed.
+    sleep 5
+    echo "# round 3: what Pacemaker did to apply recovert 0: $(all_changes)"
     wait_settled node1 30
     rc=$?
     ok $rc "round 3: the clone settled again with recovert 0, node1 the Global"
-    is "$(for n in $(others node1); do changes_since "$n" | grep -o 'start ok' ; done | wc -l)" 2 \
-        "round 3: ... each Local restarted once"
     [ $rc = 0 ] || return 1
     global=node1
     lab_exec "$global" crm_resource --cleanup -r ctm-clone >/dev/null 2>&1
