@@ -126,7 +126,7 @@ static void log_transition(ctm *c, ctm_role role)
     } else {
         lh_info("monitor role: %s -> %s", before != NULL ? before : "(none)", now);
     }
-    ctm_state_set(c, "last_role", now);
+    lh_state_set(c->state, "last_role", now);
 }
 
 /* A startplex asked through the cluster: the newest token any node holds in the
@@ -203,7 +203,7 @@ static lh_result monitor_here(ctm *c)
             role = ctm_status(c, &why);
         }
         if (token != NULL) {
-            ctm_state_set(c, "startplex_done", token);
+            lh_state_set(c->state, "startplex_done", token);
         }
     }
     if (promoted_role(role)) {
@@ -243,14 +243,14 @@ static lh_result start_here(ctm *c)
 
     /* Ordered down by the Global (its attempts exhausted): started, it stays down. */
     if (ctm_directive_now(c, &order, &at) && order == LH_DIRECTIVE_SHUTDOWN) {
-        ctm_state_set(c, "held", "1");
-        ctm_state_set(c, "applied", NULL);
+        lh_state_set(c->state, "held", "1");
+        lh_state_set(c->state, "applied", NULL);
         lh_warn("not started: the Global ordered the Locals to shut down (its CF rebuild "
                 "attempts are exhausted) until an admin runs startplex");
         ctm_publish_score(c, FALSE); /* held down: no candidate for Global */
         return LH_RESULT_OK;
     }
-    ctm_state_set(c, "held", NULL);
+    lh_state_set(c->state, "held", NULL);
     if (role != CTM_DOWN && role != CTM_SHUT && role != CTM_UNKNOWN) {
         return LH_RESULT_OK;
     }
@@ -295,8 +295,8 @@ static lh_result stop_here(ctm *c)
 
     ctm_publish_score(c, FALSE);
     ctm_forget_orders(c); /* a stopped Global's orders must not hold the next start */
-    ctm_state_set(c, "held", NULL);
-    ctm_state_set(c, "role", NULL);
+    lh_state_set(c->state, "held", NULL);
+    lh_state_set(c->state, "role", NULL);
     if (!ctm_monitor_runs(c) && !g_file_test(c->stop, G_FILE_TEST_IS_EXECUTABLE)) {
         return lh_result_new(LH_OCF_SUCCESS, "nothing to stop: no monitor runs and %s is not "
                                              "installed",
@@ -355,7 +355,7 @@ static lh_result promote_here(ctm *c)
         lh_result result = ctm_startplex(c);
 
         if (result.code == LH_OCF_SUCCESS) {
-            ctm_state_set(c, "role", "promoted");
+            lh_state_set(c->state, "role", "promoted");
             ctm_publish_score(c, TRUE);
         }
         return result;
@@ -377,8 +377,8 @@ static lh_result promote_here(ctm *c)
         return lh_result_new(LH_OCF_ERR_GENERIC, "%s GLOBAL ended but status says %s",
                              c->plex, ctm_role_name(role));
     }
-    ctm_state_set(c, "role", "promoted");
-    ctm_state_set(c, "told", NULL); /* a new Global: its own orders from now on */
+    lh_state_set(c->state, "role", "promoted");
+    lh_state_set(c->state, "told", NULL); /* a new Global: its own orders from now on */
     ctm_directive_publish(c, LH_DIRECTIVE_RESUME);
     ctm_publish_score(c, TRUE);
     log_transition(c, role);
@@ -404,7 +404,7 @@ static lh_result demote_here(ctm *c)
     g_autofree char *why = NULL;
     int code;
 
-    ctm_state_set(c, "role", NULL);
+    lh_state_set(c->state, "role", NULL);
     if (lh_state_get(c->state, "clone_stopping") != NULL) {
         lh_info("the whole clone stops: the Global keeps its role until its stop, which shuts "
                 "the Locals down (CTMX03I)");
@@ -415,7 +415,7 @@ static lh_result demote_here(ctm *c)
         return lh_result_new(LH_OCF_ERR_GENERIC, "%s LOCAL: %s", c->plex,
                              code < 0 ? why : "refused");
     }
-    ctm_state_set(c, "told", NULL);
+    lh_state_set(c->state, "told", NULL);
     ctm_publish_score(c, TRUE); /* a Local's score: its priority alone */
     return LH_RESULT_OK;
 }
@@ -453,9 +453,9 @@ static lh_result ctm_notify(lh_op *op, const void *config)
 
     CTM_OPEN(c, op, config);
     if (n->type == LH_NOTIFY_PRE && n->operation == LH_NOTIFY_DEMOTE) {
-        ctm_state_set(&c, "clone_stopping", whole_clone_stops(n) ? "1" : NULL);
+        lh_state_set(c.state, "clone_stopping", whole_clone_stops(n) ? "1" : NULL);
     } else if (n->type == LH_NOTIFY_POST) {
-        ctm_state_set(&c, "clone_stopping", NULL);
+        lh_state_set(c.state, "clone_stopping", NULL);
     }
     ctm_save(&c);
     ctm_close(&c);

@@ -65,14 +65,13 @@ typedef struct ctm {
     int codes[CTM_ROLES]; /* status_cmd's return code of each role */
     char *prim;        /* the primitive's id */
     lh_state *state;
-    gboolean dirty;
     lh_attempts_policy policy;
 } ctm;
 
 /* ---- ctmplex_plex.c ------------------------------------------------------- */
 gboolean ctm_open(ctm *c, lh_op *op, const ctm_config *cfg, lh_result *failure);
 void ctm_close(ctm *c);
-void ctm_state_set(ctm *c, const char *key, const char *value);
+/* The resource's state saved when it changed; a failure is logged. */
 void ctm_save(ctm *c);
 /* Parses "global=0 local=11 ..." into @codes; FALSE with *reason. */
 gboolean ctm_parse_status_codes(const char *text, int *codes, char **reason);

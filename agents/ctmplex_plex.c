@@ -136,27 +136,13 @@ void ctm_close(ctm *c)
     lh_state_free(c->state);
 }
 
-void ctm_state_set(ctm *c, const char *key, const char *value)
-{
-    if (g_strcmp0(lh_state_get(c->state, key), value) == 0) {
-        return;
-    }
-    if (value != NULL) {
-        lh_state_set(c->state, key, value);
-    } else {
-        lh_state_remove(c->state, key);
-    }
-    c->dirty = TRUE;
-}
-
 void ctm_save(ctm *c)
 {
     g_autofree char *why = NULL;
 
-    if (c->dirty && !lh_state_save(c->state, &why)) {
+    if (!lh_state_save_changes(c->state, &why)) {
         lh_warn("cannot keep the resource's state: %s", why);
     }
-    c->dirty = FALSE;
 }
 
 /* ---- commands ----------------------------------------------------------------- */
@@ -321,7 +307,7 @@ void ctm_directive_publish(ctm *c, lh_attempts_directive directive)
         return;
     }
     lh_info("the Locals are told to %s", word);
-    ctm_state_set(c, "told", word);
+    lh_state_set(c->state, "told", word);
 }
 
 void ctm_forget_orders(ctm *c)
@@ -336,7 +322,7 @@ void ctm_forget_orders(ctm *c)
         lh_warn("cannot withdraw this node's orders: %s", why);
         return;
     }
-    ctm_state_set(c, "told", NULL);
+    lh_state_set(c->state, "told", NULL);
 }
 
 void ctm_publish_score(ctm *c, gboolean candidate)
@@ -356,7 +342,7 @@ void ctm_publish_score(ctm *c, gboolean candidate)
         lh_warn("cannot set the promotion score: %s", why);
         return;
     }
-    ctm_state_set(c, "told_score", text);
+    lh_state_set(c->state, "told_score", text);
 }
 
 /* ---- the Global's attempts ------------------------------------------------------ */
@@ -395,10 +381,9 @@ static void attempts_store(ctm *c, const lh_attempts *a)
     g_autofree char *why = NULL;
 
     lh_attempts_store(c->state, &c->policy, a);
-    c->dirty = TRUE;
     if (g_strcmp0(lh_state_get(c->state, "told_attempts"), text) != 0) {
         if (lh_attr_set(c->op, name, text, NULL, LH_ATTR_REBOOT, &why)) {
-            ctm_state_set(c, "told_attempts", text);
+            lh_state_set(c->state, "told_attempts", text);
         } else {
             lh_warn("cannot publish the attempts: %s", why);
         }
@@ -568,8 +553,8 @@ lh_result ctm_local_monitor(ctm *c, ctm_role role)
                                      lh_attempts_directive_name(order), why);
             }
             lh_info("the Global's order to %s applied", lh_attempts_directive_name(order));
-            ctm_state_set(c, "applied", applied);
-            ctm_state_set(c, "held", order == LH_DIRECTIVE_SHUTDOWN ? "1" : NULL);
+            lh_state_set(c->state, "applied", applied);
+            lh_state_set(c->state, "held", order == LH_DIRECTIVE_SHUTDOWN ? "1" : NULL);
             g_clear_pointer(&why, g_free);
             role = ctm_status(c, &why);
         }

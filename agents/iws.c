@@ -248,7 +248,7 @@ static lh_result monitor_running(iws *w, GPtrArray *procs)
     }
     if (!w->op->probe) {
         if (lh_state_get(w->state, "limit_holds") == NULL) {
-            iws_state_set_int(w, "limit_last", me->limit);
+            lh_state_set_int(w->state, "limit_last", me->limit);
         }
         iws_quiesce_serve(w, cpus);
         iws_publish(w, cpus, iws_score(w, cpus), FALSE);
@@ -371,8 +371,8 @@ static lh_result iws_start(lh_op *op, const void *config)
     g_autofree char *why = NULL;
 
     IWS_OPEN(w, op, config);
-    iws_state_set(&w, "role", "unpromoted");
-    iws_state_set(&w, "held", NULL);
+    lh_state_set(w.state, "role", "unpromoted");
+    lh_state_set(w.state, "held", NULL);
     /* newmaster_* stay: a promote killed mid-recovery is followed by demote, stop,
      * start and promote again, which resumes at the step recorded. */
     iws_save(&w);
@@ -413,8 +413,8 @@ static lh_result iws_stop(lh_op *op, const void *config)
         result = lh_result_new(LH_OCF_ERR_GENERIC, "%s", why);
     }
     /* The recovery and the limit holds outlive a stop: they are the product's. */
-    iws_state_set(&w, "role", NULL);
-    iws_state_set(&w, "held", NULL);
+    lh_state_set(w.state, "role", NULL);
+    lh_state_set(w.state, "held", NULL);
     iws_save(&w);
     iws_close(&w);
     return result;
@@ -436,7 +436,7 @@ static lh_result promote_here(iws *w)
         if (!iws_bring_up(w, TRUE, w->op->deadline, &why)) {
             return lh_result_new(LH_OCF_ERR_GENERIC, "%s", why);
         }
-        iws_state_set(w, "held", NULL);
+        lh_state_set(w->state, "held", NULL);
     }
     if (!wait_plan_generation(w, &why)) {
         return lh_result_new(LH_OCF_ERR_GENERIC, "%s", why);
@@ -445,7 +445,7 @@ static lh_result promote_here(iws *w)
     if (result.code != LH_OCF_SUCCESS) {
         return result;
     }
-    iws_state_set(w, "role", "promoted");
+    lh_state_set(w->state, "role", "promoted");
     iws_save(w);
     result = iws_recovery_new_master(w);
     if (result.code != LH_OCF_SUCCESS) {
@@ -521,8 +521,8 @@ static lh_result hold_master(iws *w)
         return lh_result_new(LH_OCF_ERR_GENERIC, "%s", why);
     }
     iws_reply_release(&reply);
-    iws_state_set(w, "held", "1");
-    iws_state_set(w, "role", "unpromoted");
+    lh_state_set(w->state, "held", "1");
+    lh_state_set(w->state, "role", "unpromoted");
     return LH_RESULT_OK;
 }
 
@@ -535,7 +535,7 @@ static lh_result demote_here(iws *w)
     lh_result result;
 
     if (cpus == NULL && corrupt) {
-        iws_state_set(w, "role", "unpromoted");
+        lh_state_set(w->state, "role", "unpromoted");
         result = iws_recovery_set_aside(w);
         /* IBM's step 5 at once: an instance demoted, not stopped, still runs (netman,
          * waiting for the plan) and its monitor says so. */
@@ -548,7 +548,7 @@ static lh_result demote_here(iws *w)
         return lh_result_new(LH_OCF_ERR_GENERIC, "%s", why);
     }
     if (!is_master(w, cpus, NULL)) {
-        iws_state_set(w, "role", "unpromoted");
+        lh_state_set(w->state, "role", "unpromoted");
         return LH_RESULT_OK;
     }
     if (!wait_plan_generation(w, &why)) {
@@ -560,8 +560,8 @@ static lh_result demote_here(iws *w)
     }
     result = switch_to(w, target, is_not_master, "another workstation as the master");
     if (result.code == LH_OCF_SUCCESS) {
-        iws_state_set(w, "role", "unpromoted");
-        iws_state_set(w, "handoff_node", NULL);
+        lh_state_set(w->state, "role", "unpromoted");
+        lh_state_set(w->state, "handoff_node", NULL);
         g_ptr_array_unref(g_steal_pointer(&cpus));
         cpus = iws_showcpus(w, &corrupt, &why);
         if (cpus != NULL) {
@@ -594,9 +594,9 @@ static lh_result iws_notify(lh_op *op, const void *config)
     IWS_OPEN(w, op, config);
     node = n->promote_uname[0];
     if (n->type == LH_NOTIFY_PRE && node != NULL && strcmp(node, w.node) != 0) {
-        iws_state_set(&w, "handoff_node", node);
+        lh_state_set(w.state, "handoff_node", node);
     } else if (n->type == LH_NOTIFY_POST && n->operation == LH_NOTIFY_PROMOTE) {
-        iws_state_set(&w, "handoff_node", NULL);
+        lh_state_set(w.state, "handoff_node", NULL);
     }
     iws_save(&w);
     iws_close(&w);

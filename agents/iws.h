@@ -56,7 +56,6 @@ typedef struct iws {
     char *ws;       /* this node's workstation, upper case */
     char *prim;     /* the primitive's id: the resource without the clone's ":N" */
     lh_state *state;
-    gboolean dirty; /* the state changed since it was read or saved */
 } iws;
 
 /* One line of showcpus. */
@@ -87,6 +86,8 @@ void iws_conman_until(iws *w, const char *command, lh_deadline until, iws_reply 
 void iws_reply_release(iws_reply *reply);
 /* TRUE when conman ran to the end, with rc 0 and no E message. */
 gboolean iws_reply_ok(const iws_reply *reply);
+/* Runs `conman COMMAND`: TRUE when iws_reply_ok, else FALSE with *why. */
+gboolean iws_conman_ok(iws *w, const char *command, char **why);
 /* "conman sc returned 1: AWSBHU001E ..." (the caller's to free). */
 char *iws_reply_describe(const iws_reply *reply, const char *command);
 /* Runs StartUp, bounded. */
@@ -106,11 +107,8 @@ gboolean iws_valid_workstation(const char *name);
  * installation or the workstation cannot be found. */
 gboolean iws_open(iws *w, lh_op *op, const iws_config *cfg, lh_result *failure);
 void iws_close(iws *w);
-/* The resource's state: a value set or (NULL) removed only when it changes, and
- * saved only when something changed (a monitor that changes nothing writes
- * nothing). A save that fails is logged: the product is what matters. */
-void iws_state_set(iws *w, const char *key, const char *value);
-void iws_state_set_int(iws *w, const char *key, gint64 value);
+/* The resource's state saved when it changed (lh_state_save_changes); a save that
+ * fails is logged: the product is what matters. */
 void iws_save(iws *w);
 
 /* The product processes of this installation (not the jobs' jobmon). */

@@ -132,6 +132,20 @@ gboolean iws_reply_ok(const iws_reply *reply)
     return lh_run_succeeded(&reply->run) && !reply->error;
 }
 
+gboolean iws_conman_ok(iws *w, const char *command, char **why)
+{
+    iws_reply reply;
+    gboolean ok;
+
+    iws_conman(w, command, &reply);
+    ok = iws_reply_ok(&reply);
+    if (!ok) {
+        *why = iws_reply_describe(&reply, command);
+    }
+    iws_reply_release(&reply);
+    return ok;
+}
+
 char *iws_reply_describe(const iws_reply *reply, const char *command)
 {
     g_autofree char *how = lh_run_describe(&reply->run);

@@ -156,38 +156,13 @@ void iws_close(iws *w)
     lh_state_free(w->state);
 }
 
-void iws_state_set(iws *w, const char *key, const char *value)
-{
-    if (g_strcmp0(lh_state_get(w->state, key), value) == 0) {
-        return;
-    }
-    if (value != NULL) {
-        lh_state_set(w->state, key, value);
-    } else {
-        lh_state_remove(w->state, key);
-    }
-    w->dirty = TRUE;
-}
-
-void iws_state_set_int(iws *w, const char *key, gint64 value)
-{
-    g_autofree char *text = g_strdup_printf("%" G_GINT64_FORMAT, value);
-
-    iws_state_set(w, key, text);
-}
-
 void iws_save(iws *w)
 {
     g_autofree char *why = NULL;
 
-    if (!w->dirty) {
-        return;
-    }
-    if (!lh_state_save(w->state, &why)) {
+    if (!lh_state_save_changes(w->state, &why)) {
         lh_warn("cannot keep the resource's state: %s", why);
-        return;
     }
-    w->dirty = FALSE;
 }
 
 /* ---- processes and files ------------------------------------------------------ */
@@ -429,16 +404,8 @@ static gboolean set_own_limit(iws *w, gint64 limit, char **why)
 {
     g_autofree char *command = g_strdup_printf("limit cpu=%s;%" G_GINT64_FORMAT ";noask", w->ws,
                                                limit);
-    iws_reply reply;
-    gboolean ok;
 
-    iws_conman(w, command, &reply);
-    ok = iws_reply_ok(&reply);
-    if (!ok) {
-        *why = iws_reply_describe(&reply, command);
-    }
-    iws_reply_release(&reply);
-    return ok;
+    return iws_conman_ok(w, command, why);
 }
 
 static GStrv holders(iws *w)
@@ -477,9 +444,9 @@ gboolean iws_limit_hold(iws *w, const char *holder, GPtrArray *cpus, gboolean ap
                 lh_warn("the limit of %s before the %s is not known: 100 (IWS's default) "
                         "will be given back", w->ws, holder);
             }
-            iws_state_set_int(w, "limit_saved", saved);
+            lh_state_set_int(w->state, "limit_saved", saved);
         }
-        iws_state_set(w, "limit_holds", joined);
+        lh_state_set(w->state, "limit_holds", joined);
         iws_save(w);
     }
     if (!apply || (me != NULL && me->limit == 0)) {
@@ -504,7 +471,7 @@ gboolean iws_limit_release(iws *w, const char *holder, char **why)
     left = g_strv_builder_end(rest);
     if (*left != NULL) {
         joined = g_strjoinv(",", left);
-        iws_state_set(w, "limit_holds", joined);
+        lh_state_set(w->state, "limit_holds", joined);
         iws_save(w);
         return TRUE;
     }
@@ -513,8 +480,8 @@ gboolean iws_limit_release(iws *w, const char *holder, char **why)
         return FALSE;
     }
     lh_info("limit of %s given back: %" G_GINT64_FORMAT, w->ws, saved);
-    iws_state_set(w, "limit_holds", NULL);
-    iws_state_set(w, "limit_saved", NULL);
+    lh_state_set(w->state, "limit_holds", NULL);
+    lh_state_set(w->state, "limit_saved", NULL);
     iws_save(w);
     return TRUE;
 }
@@ -588,7 +555,7 @@ static void publish_one(iws *w, const char *suffix, const char *value, gboolean 
         lh_warn("cannot tell the cluster %s=%s: %s", name, value, why);
         return;
     }
-    iws_state_set(w, key, value);
+    lh_state_set(w->state, key, value);
 }
 
 void iws_publish_score(iws *w, int score, gboolean force)
@@ -606,7 +573,7 @@ void iws_publish_score(iws *w, int score, gboolean force)
         lh_warn("cannot set the promotion score to %s: %s", text, why);
         return;
     }
-    iws_state_set(w, "told_score", text);
+    lh_state_set(w->state, "told_score", text);
 }
 
 void iws_publish(iws *w, GPtrArray *cpus, int score, gboolean force)

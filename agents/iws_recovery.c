@@ -68,7 +68,7 @@ lh_result iws_recovery_set_aside(iws *w)
                "were suspended on this master when it began are lost (IBM's procedure "
                "cannot keep them)",
                w->ws);
-        iws_state_set(w, "recovery", "detected");
+        lh_state_set(w->state, "recovery", "detected");
         (void)iws_limit_hold(w, "recovery", NULL, FALSE, &why);
         iws_save(w);
     }
@@ -80,7 +80,7 @@ lh_result iws_recovery_set_aside(iws *w)
         if (!iws_plan_set_aside(w, &why)) {
             return lh_result_new(LH_OCF_ERR_GENERIC, "recovery: %s", why);
         }
-        iws_state_set(w, "recovery", "aside");
+        lh_state_set(w->state, "recovery", "aside");
         iws_save(w);
         lh_info("recovery: %s shut down, its plan set aside; it waits for the new master's "
                 "Symphony",
@@ -187,14 +187,14 @@ lh_result iws_recovery_continue(iws *w, GPtrArray *procs)
         }
         lh_info("recovery: Symphony received (%" G_GINT64_FORMAT " bytes, as on the master)",
                 iws_symphony_size(w));
-        iws_state_set(w, "recovery", "received");
+        lh_state_set(w->state, "recovery", "received");
         iws_save(w);
     }
     if (!iws_bring_up(w, TRUE, w->op->deadline, &why) ||
         !iws_limit_release(w, "recovery", &why)) {
         return lh_result_new(LH_OCF_ERR_GENERIC, "recovery: %s", why);
     }
-    iws_state_set(w, "recovery", NULL);
+    lh_state_set(w->state, "recovery", NULL);
     iws_save(w);
     set_attr(w, "iws-recovery", NULL);
     g_ptr_array_unref(cpus);
@@ -296,20 +296,6 @@ static gboolean others_linked(iws *w, GPtrArray *cpus, gpointer old)
     return TRUE;
 }
 
-static gboolean run_conman(iws *w, const char *command, char **why)
-{
-    iws_reply reply;
-    gboolean ok;
-
-    iws_conman(w, command, &reply);
-    ok = iws_reply_ok(&reply);
-    if (!ok) {
-        *why = iws_reply_describe(&reply, command);
-    }
-    iws_reply_release(&reply);
-    return ok;
-}
-
 /* The new master links every workstation but the old one, which gets the plan only
  * once Sinfonia is refreshed (step 6). */
 static void link_others(iws *w, const char *old)
@@ -328,7 +314,7 @@ static void link_others(iws *w, const char *old)
             continue;
         }
         command = g_strdup_printf("link %s", cpu->name);
-        if (!run_conman(w, command, &failed)) {
+        if (!iws_conman_ok(w, command, &failed)) {
             lh_warn("recovery: %s", failed);
         }
     }
@@ -342,7 +328,7 @@ static gboolean new_master_step(iws *w, int step, char *old, char **why)
     switch (step) {
     case 1: /* procedure step 2: no job launches on the old master */
         command = g_strdup_printf("limit cpu=%s;0;noask", old);
-        return run_conman(w, command, why) &&
+        return iws_conman_ok(w, command, why) &&
                (iws_wait_cpus(w, lh_deadline_in_ms(IWS_LINK_CHECK_MS), old_limit_zero, old) ||
                 (*why = g_strdup_printf("showcpus never showed %s's limit at 0", old), FALSE));
     case 2: /* step 4: linked to all but the old master (a backup that is down cannot be) */
@@ -361,7 +347,7 @@ static gboolean new_master_step(iws *w, int step, char *old, char **why)
         return iws_bring_up(w, TRUE, w->op->deadline, why);
     case 6: /* linking the old master sends it the plan */
         command = g_strdup_printf("link %s", old);
-        return run_conman(w, command, why) && run_conman(w, "link @", why);
+        return iws_conman_ok(w, command, why) && iws_conman_ok(w, "link @", why);
     default: /* step 8: seen linked; the old master's monitor finishes its side */
         if (!iws_wait_cpus(w, lh_deadline_in_ms((gint64)w->cfg->switch_settle * 1000 + 5000),
                            old_linked, old)) {
@@ -389,7 +375,7 @@ static lh_result recover_peer(iws *w, const char *old)
                     new_master_steps[done - 1]);
         }
     }
-    iws_state_set(w, "newmaster_for", old);
+    lh_state_set(w->state, "newmaster_for", old);
     for (int step = done + 1; step <= (int)G_N_ELEMENTS(new_master_steps); step++) {
         g_autofree char *why = NULL;
 
@@ -399,11 +385,11 @@ static lh_result recover_peer(iws *w, const char *old)
                                  new_master_steps[step - 1], why);
         }
         lh_info("recovery of %s: %s", old, new_master_steps[step - 1]);
-        iws_state_set_int(w, "newmaster_step", step);
+        lh_state_set_int(w->state, "newmaster_step", step);
         iws_save(w);
     }
-    iws_state_set(w, "newmaster_for", NULL);
-    iws_state_set(w, "newmaster_step", NULL);
+    lh_state_set(w->state, "newmaster_for", NULL);
+    lh_state_set(w->state, "newmaster_step", NULL);
     iws_save(w);
     return LH_RESULT_OK;
 }
@@ -437,8 +423,8 @@ lh_result iws_recovery_new_master(iws *w)
     /* A recovery recorded here whose old master no longer recovers is over. */
     if (lh_state_get(w->state, "newmaster_for") != NULL &&
         !recovering_contains(recovering, lh_state_get(w->state, "newmaster_for"))) {
-        iws_state_set(w, "newmaster_for", NULL);
-        iws_state_set(w, "newmaster_step", NULL);
+        lh_state_set(w->state, "newmaster_for", NULL);
+        lh_state_set(w->state, "newmaster_step", NULL);
         iws_save(w);
     }
     g_hash_table_iter_init(&iter, recovering);
@@ -540,7 +526,7 @@ void iws_quiesce_serve(iws *w, GPtrArray *cpus)
             lh_warn("cannot answer %s: %s", request, fail);
             return;
         }
-        iws_state_set(w, "told_quiesce", reply);
+        lh_state_set(w->state, "told_quiesce", reply);
         iws_save(w);
     }
 }

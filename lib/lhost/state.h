@@ -37,9 +37,16 @@ gint64 lh_state_get_int(lh_state *state, const char *key, gint64 fallback);
 void lh_state_set(lh_state *state, const char *key, const char *value);
 void lh_state_set_int(lh_state *state, const char *key, gint64 value);
 void lh_state_remove(lh_state *state, const char *key);
+/* A NULL @value in lh_state_set removes the key. Setting a key to the value it has,
+ * or removing one that is not there, changes nothing, and lh_state_changed says
+ * whether anything did since the load or the last save. */
+gboolean lh_state_changed(const lh_state *state);
 
 /* Writes the state atomically. FALSE with *reason (caller frees) on failure. */
 gboolean lh_state_save(lh_state *state, char **reason);
+/* ... only when it changed: an agent's monitor that changes nothing writes nothing
+ * (a save is a write, an fsync and a rename). */
+gboolean lh_state_save_changes(lh_state *state, char **reason);
 /* Removes the file (a stopped resource keeps no state). */
 gboolean lh_state_delete(lh_state *state, char **reason);
 

@@ -21,6 +21,7 @@ struct lh_state {
     char *path;
     GHashTable *values; /* key -> value, both owned; GKeyFile is only the file format */
     char *problem;
+    gboolean changed;   /* a value set or removed since the load or the last save */
 };
 
 /* A resource id becomes part of a file name: keep it to a safe alphabet. */
@@ -175,18 +176,40 @@ gint64 lh_state_get_int(lh_state *state, const char *key, gint64 fallback)
 
 void lh_state_set(lh_state *state, const char *key, const char *value)
 {
+    if (value == NULL) {
+        lh_state_remove(state, key);
+        return;
+    }
+    if (g_strcmp0(g_hash_table_lookup(state->values, key), value) == 0) {
+        return;
+    }
     g_hash_table_insert(state->values, g_strdup(key), g_strdup(value));
+    state->changed = TRUE;
 }
 
 void lh_state_set_int(lh_state *state, const char *key, gint64 value)
 {
-    g_hash_table_insert(state->values, g_strdup(key),
-                        g_strdup_printf("%" G_GINT64_FORMAT, value));
+    g_autofree char *text = g_strdup_printf("%" G_GINT64_FORMAT, value);
+
+    lh_state_set(state, key, text);
 }
 
 void lh_state_remove(lh_state *state, const char *key)
 {
-    g_hash_table_remove(state->values, key);
+    if (g_hash_table_remove(state->values, key)) {
+        state->changed = TRUE;
+    }
+}
+
+gboolean lh_state_changed(const lh_state *state)
+{
+    return state->changed;
+}
+
+gboolean lh_state_save_changes(lh_state *state, char **reason)
+{
+    *reason = NULL;
+    return !state->changed || lh_state_save(state, reason);
 }
 
 static char *serialise(GHashTable *values)
@@ -266,6 +289,7 @@ gboolean lh_state_save(lh_state *state, char **reason)
         return FALSE;
     }
     sync_dir(state->dir);
+    state->changed = FALSE;
     return TRUE;
 }
 

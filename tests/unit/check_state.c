@@ -112,6 +112,39 @@ START_TEST(state_set_get_remove)
 }
 END_TEST
 
+/* An agent's monitor that changes nothing writes nothing: what counts as a change. */
+START_TEST(state_changes_and_save_changes)
+{
+    g_autofree char *dir = lh_test_tmpdir();
+    g_autoptr(lh_state) state = load(dir);
+    g_autoptr(lh_state) again = NULL;
+    char *why = NULL;
+
+    ck_assert(!lh_state_changed(state));
+    lh_state_remove(state, "absent");
+    ck_assert(!lh_state_changed(state));
+    ck_assert(lh_state_save_changes(state, &why));
+    assert_dir_holds(dir, ""); /* nothing changed: nothing written */
+    lh_state_set(state, "role", "promoted");
+    lh_state_set_int(state, "limit", 42);
+    ck_assert(lh_state_changed(state));
+    ck_assert(lh_state_save_changes(state, &why));
+    ck_assert(!lh_state_changed(state));
+    lh_state_set(state, "role", "promoted");
+    lh_state_set_int(state, "limit", 42);
+    ck_assert(!lh_state_changed(state)); /* the same values */
+    lh_state_set(state, "role", NULL);    /* NULL removes */
+    ck_assert(lh_state_changed(state));
+    ck_assert_ptr_null(lh_state_get(state, "role"));
+    ck_assert(lh_state_save_changes(state, &why));
+    again = load(dir);
+    ck_assert_ptr_null(lh_state_get(again, "role"));
+    ck_assert_int_eq(lh_state_get_int(again, "limit", 0), 42);
+    ck_assert(!lh_state_changed(again)); /* a load is no change */
+    lh_test_rmtree(dir);
+}
+END_TEST
+
 START_TEST(state_save_load_round_trip)
 {
     g_autofree char *dir = lh_test_tmpdir();
@@ -554,5 +587,6 @@ int main(void)
     add_tcase(s, state_default_directory_is_ha_rsctmp);
     add_tcase(s, state_empty_ha_rsctmp_is_unset);
     add_tcase(s, state_delete);
+    add_tcase(s, state_changes_and_save_changes);
     return lh_test_run_suite(s);
 }
