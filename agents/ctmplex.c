@@ -40,12 +40,13 @@ static gboolean ctm_check_command_line(const char *value, char **reason)
     if (value[0] == '\0') {
         return TRUE;
     }
-    if (!g_shell_parse_argv(value, NULL, &argv, NULL) || !g_path_is_absolute(argv[0])) {
+    if (!g_shell_parse_argv(value, NULL, &argv, NULL)) {
         *reason = g_strdup("must be an absolute path, then its arguments (quoted as in a "
                            "shell; no shell runs it)");
         return FALSE;
     }
-    return TRUE;
+    /* its program is held to what a path parameter is */
+    return lh_check_absolute_path(argv[0], reason);
 }
 
 static const lh_param ctm_params[] = {

@@ -77,18 +77,22 @@ static char *exe_path(const ctm *c, const char *configured, const char *name)
     return *configured != '\0' ? g_strdup(configured) : g_build_filename(c->exe_dir, name, NULL);
 }
 
-/* A command line as an argv (quotes as a shell would read them, no shell run). */
+/* A command line as an argv (quotes as a shell would read them, no shell run); the
+ * default is built as an argv, never pasted into a line: CTM_HOME may hold anything. */
 static GStrv command_line(const ctm *c, const char *configured, const char *fallback,
                           lh_result *failure, const char *param)
 {
-    g_autofree char *line = *configured != '\0'
-                                ? g_strdup(configured)
-                                : g_strdup_printf("%s/ctmcf %s", c->exe_dir, fallback);
     GStrv argv = NULL;
     g_autoptr(GError) error = NULL;
 
-    if (!g_shell_parse_argv(line, NULL, &argv, &error) || !g_path_is_absolute(argv[0])) {
-        *failure = lh_result_new(LH_OCF_ERR_CONFIGURED, "%s '%s': %s", param, line,
+    if (*configured == '\0') {
+        argv = g_new0(char *, 3);
+        argv[0] = g_build_filename(c->exe_dir, "ctmcf", NULL);
+        argv[1] = g_strdup(fallback);
+        return argv;
+    }
+    if (!g_shell_parse_argv(configured, NULL, &argv, &error) || !g_path_is_absolute(argv[0])) {
+        *failure = lh_result_new(LH_OCF_ERR_CONFIGURED, "%s '%s': %s", param, configured,
                                  error != NULL ? error->message : "not an absolute path first");
         g_strfreev(argv);
         return NULL;

@@ -321,11 +321,8 @@ declare -A empty_means_off=([scheduler_status_cmd]="ajs3's scheduler-service che
 
 # Checks that fail because the agent is wrong (TAP TODO: make check passes while they
 # fail, and fails once they pass, so that the mark goes with the fix), by description.
-ctm_traversal="agent defect: a command line's argv[0] is not held to what a path parameter is (no '..' check): validate-all stats it (5)"
-declare -A known_defect=(
-    ["ctmplex cf_check_cmd = path traversal (as a command's file name)"]=$ctm_traversal
-    ["ctmplex cf_connect_cmd = path traversal (as a command's file name)"]=$ctm_traversal
-)
+# None today.
+declare -A known_defect=()
 
 # A name a recorder can have: one path component.
 file_name_ok() { [ -n "$1" ] && [ "${#1}" -le 255 ] && [[ $1 != */* ]] && [ "$1" != . ] && [ "$1" != .. ]; }
@@ -604,10 +601,6 @@ ctm_home_defaults() { # ctm_home_defaults WORLD
         *) problems+="validate-all: $got; " ;;
         esac
         what="ctmplex ctm_home = ${labels[$i]} (an installation there, the commands at their defaults): found"
-        case ${labels[$i]} in
-        semicolon | "command substitution" | backticks | pipe | and-list | quotes)
-            what+=" # TODO agent defect: the default cf_check_cmd is ctm_home pasted into a command line, then split as a shell would" ;;
-        esac
         ok "$([ -z "$problems" ]; echo $?)" "$what"
         [ -z "$problems" ] || printf '#   %s\n' "$(printf '%s' "$problems" | head -c 400)"
     done
