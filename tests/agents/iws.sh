@@ -575,6 +575,7 @@ is "$(attr 2 iws-iws-recovery)" none "... P-iws-recovery gone"
 is "$(sym_size 1) $(sym_size 2) $(sym_size 3)" "$(sym_size 1) $(sym_size 1) $(sym_size 1)" \
     "... the same Symphony size on all three"
 is "$(sym 2)|$(sym 3)" "$(sym 1)|$(sym 1)" "... and the same plan (iwsemu symphony: run, jobs, created)"
+until_true 3 eval '[ -n "$(row 1 BKM | grep " LTI JW")" ] && [ -n "$(row 1 BK2 | grep " LTI JW")" ]'
 like "$(row 1 BKM)$(row 1 BK2)" "^BKM .* LTI JW.*BK2 .* LTI JW" "... BKM and BK2 linked to MDM, running"
 is "$(limit_of 1 BKM)" 42 "... BKM's limit 42 given back"
 ls "$world"/n2/TWS/Symphony.corrupt-* "$world"/n2/TWS/Sinfonia.corrupt-* >/dev/null 2>&1
@@ -615,6 +616,8 @@ mon 1
 is "$rc" 0 "MDM's monitor SIGKILLed after receiving the plan: the next monitor, 0"
 is "$(attr 1 iws-iws-recovery)" none "... ends the recovery (P-iws-recovery gone)"
 is "$(sym_size 1) $(sym_size 2)" "$(sym_size 3) $(sym_size 3)" "... the same Symphony size as BK2's"
+# the master sees MDM's jobman once MDM's netman has published it (every 50 ms)
+until_true 3 eval 'row 3 MDM | grep -qE "^MDM .* LTI JW"'
 like "$(row 3 MDM)" "^MDM .* LTI JW" "... MDM linked, running"
 mon 3 "$PROMOTED"
 is "$rc" 8 "BK2's monitor: 8"
