@@ -73,3 +73,7 @@ endif
 # killed agent left behind (lhost/inflight.h).
 lib_liblhost_a_SOURCES += lib/runtime/inflight.c
 lhostinclude_HEADERS += lib/lhost/inflight.h
+# The product processes whose death is a failure, recorded for the watcher
+# (lhost/watchrec.h): written after a start, removed before any other action.
+lib_liblhost_a_SOURCES += lib/runtime/watchrec.c
+lhostinclude_HEADERS += lib/lhost/watchrec.h

@@ -183,6 +183,12 @@ struct lh_agent {
      * returns OCF_RUNNING_PROMOTED or OCF_FAILED_PROMOTED for a promoted instance,
      * and it sets its promotion score with lh_attr_set_promotion_score(). */
     gboolean promotable;
+    /* The product processes whose death is a failure of this resource, as they run
+     * now (lhost/watchrec.h): a GPtrArray of lh_proc * (lhost/proc.h), empty when
+     * none is found. lh_agent_main() calls it after a successful start, promote,
+     * demote or notify under Pacemaker, and the watcher (ocf:lhost:watch) reports
+     * their death at once. NULL: nothing to watch. */
+    GPtrArray *(*watched)(lh_op *op, const void *config);
 };
 
 /* Runs the agent: argv[1] is the action (or --help / --man), options may follow.

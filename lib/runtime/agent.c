@@ -19,6 +19,7 @@
 #include <lhost/notify.h>
 #include <lhost/ocf.h>
 #include <lhost/run.h>
+#include <lhost/watchrec.h>
 
 
 typedef struct invocation {
@@ -218,6 +219,32 @@ static guint action_timeout_s(const lh_action *action, const char *name)
     return strcmp(name, "validate-all") == 0 ? LH_VALIDATE_TIMEOUT_S : LH_META_DATA_TIMEOUT_S;
 }
 
+/* The watcher's record (lhost/watchrec.h) is removed before any action but a
+ * monitor acts, so that nothing the action ends on purpose is reported as a failure. */
+static gboolean changes_processes(const lh_op *op, const lh_action *action)
+{
+    return op->agent->watched != NULL && action != NULL && strcmp(op->action, "monitor") != 0;
+}
+
+/* ... and written again once an action that leaves the resource running succeeded,
+ * under Pacemaker only (by hand there is no cluster to tell of a failure). */
+static void record_watched(lh_op *op, const void *config, const lh_result *result)
+{
+    static const char *const running_after[] = {"start", "promote", "demote", "notify", NULL};
+    const char *node = getenv("OCF_RESKEY_CRM_meta_on_node");
+    GPtrArray *procs;
+
+    if (result->code != LH_OCF_SUCCESS || node == NULL || *node == '\0' ||
+        !g_strv_contains(running_after, op->action)) {
+        return;
+    }
+    procs = op->agent->watched(op, config);
+    lh_watchrec_after_action(op->agent->name, op->resource, node, procs);
+    if (procs != NULL) {
+        g_ptr_array_unref(procs);
+    }
+}
+
 /* Runs a parsed action: parameters, then the agent's own checks, then the action. */
 static lh_result run_action(lh_op *op, const lh_action *action, GHashTable *overrides)
 {
@@ -228,6 +255,9 @@ static lh_result run_action(lh_op *op, const lh_action *action, GHashTable *over
                                        : strcmp(op->action, "start") == 0;
     lh_result result = LH_RESULT_OK;
 
+    if (changes_processes(op, action)) {
+        lh_watchrec_before_action(op->agent->name, op->resource);
+    }
     if (!lh_params_parse(op->agent->params, op->agent->n_params, overrides, config, &problems)) {
         return reject_parameters(op, problems);
     }
@@ -237,6 +267,9 @@ static lh_result run_action(lh_op *op, const lh_action *action, GHashTable *over
     if (result.code == LH_OCF_SUCCESS && action != NULL) {
         lh_result_clear(&result);
         result = action->run(op, config);
+        if (changes_processes(op, action)) {
+            record_watched(op, config, &result);
+        }
     }
     return result;
 }

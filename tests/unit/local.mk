@@ -156,3 +156,10 @@ tests_unit_check_inflight_SOURCES = tests/unit/check_inflight.c tests/unit/check
 tests_unit_check_inflight_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_inflight_LDADD = $(LHOST_LIBS) $(CHECK_LIBS)
 lh_header_units += tests/unit/headers/inflight.c
+# The watcher's records (lhost/watchrec.h): the file, the claim, and lh_agent_main()'s
+# side with a small agent whose product is a real child process.
+lh_unit_tests += tests/unit/check_watchrec
+tests_unit_check_watchrec_SOURCES = tests/unit/check_watchrec.c tests/unit/check_common.h
+tests_unit_check_watchrec_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_check_watchrec_LDADD = $(LHOST_LIBS) $(CHECK_LIBS)
+lh_header_units += tests/unit/headers/watchrec.c
