@@ -44,6 +44,18 @@ GPtrArray *lh_proc_find_in_dir(const char *proc_root, const char *dir,
                                const char *const *names);
 void lh_proc_free(lh_proc *proc);
 
+/* For a product whose executable tells nothing: the JP1 emulator runs every daemon
+ * from one binary, argv {NAME, -h, LOGICAL_HOST}, so /proc/PID/exe cannot say whose
+ * a process is, and only the name and the arguments can. The live (not zombie)
+ * processes whose comm is what the kernel keeps of @name (its first 15 bytes: two
+ * names alike in those are alike here) and whose argv[1], argv[2], ... are @args
+ * (NULL-terminated, compared whole; more arguments may follow; NULL: any). Cheap
+ * enough for once per action, not for every monitor: it reads each process's stat,
+ * and the cmdline of those of that comm only. Never NULL: lh_proc *, sorted by pid,
+ * name @name, arg1 argv[1] (the caller's to unref). */
+GPtrArray *lh_proc_find_named(const char *proc_root, const char *name,
+                              const char *const *args);
+
 /* The start time of @pid (field 22 of its stat), when it runs and is no zombie:
  * with the pid, what tells a process from a later one that reused its pid. */
 gboolean lh_proc_start_time(const char *proc_root, int pid, guint64 *start_time);

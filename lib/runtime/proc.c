@@ -7,6 +7,9 @@
  * process that exec'd something else) between the reads is not taken for the one
  * read first. A monitor scans every process of the node: this is its hot loop.
  * Whatever cannot be read is a process that ended, or one not ours to see: skipped.
+ *
+ * By name (lh_proc_find_named): stat first (one read: comm, state, start time), the
+ * cmdline only of a process of that comm, then stat once more, as above.
  */
 #include "config.h"
 
@@ -199,6 +202,57 @@ static gboolean read_arg1(const char *proc_root, int pid, char **arg1)
     return TRUE;
 }
 
+/* The arguments in /proc/PID/cmdline, argv[0] first (empty for a kernel thread or
+ * a process that is ending), or NULL when unreadable. */
+static GStrv read_argv(const char *proc_root, int pid)
+{
+    g_autofree char *path = g_strdup_printf("%s/%d/cmdline", proc_root, pid);
+    g_autofree char *text = NULL;
+    gsize len = 0;
+    GPtrArray *argv;
+
+    if (!g_file_get_contents(path, &text, &len, NULL)) {
+        return NULL;
+    }
+    argv = g_ptr_array_new();
+    /* NUL-separated; the last may lack its NUL (a process that rewrote its argv) */
+    for (gsize at = 0; at < len;) {
+        gsize n = strnlen(text + at, len - at);
+
+        g_ptr_array_add(argv, g_strndup(text + at, n));
+        at += n + 1;
+    }
+    g_ptr_array_add(argv, NULL);
+    return (GStrv)g_ptr_array_free(argv, FALSE);
+}
+
+/* TRUE when @argv[1..] begins with @args (NULL: any); @argv has its argv[0]. */
+static gboolean args_begin_with(char *const *argv, const char *const *args)
+{
+    if (argv[0] == NULL) {
+        return FALSE; /* a kernel thread, or a process ending: no program */
+    }
+    for (gsize i = 0; args != NULL && args[i] != NULL; i++) {
+        if (argv[i + 1] == NULL || strcmp(argv[i + 1], args[i]) != 0) {
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+/* TRUE when @pid is still the process read in @before: not ended, not a zombie, not
+ * another one under the same pid (or one that exec'd another program). */
+static gboolean still_the_same(const char *proc_root, int pid, const proc_stat *before)
+{
+    proc_stat after = {NULL, 0, 0};
+    gboolean same = read_stat(proc_root, pid, &after) && is_running(&after) &&
+                    after.start_time == before->start_time &&
+                    strcmp(after.comm, before->comm) == 0;
+
+    proc_stat_release(&after);
+    return same;
+}
+
 void lh_proc_free(lh_proc *proc)
 {
     if (proc == NULL) {
@@ -209,11 +263,19 @@ void lh_proc_free(lh_proc *proc)
     g_free(proc);
 }
 
+/* What a scan looks for: in directories (lh_proc_find_in_dir), or by name. */
+typedef struct proc_query {
+    const char *const *dirs; /* trimmed, NULL-terminated; NULL: by name */
+    const char *const *names;
+    const char *name;
+    const char *const *args;
+} proc_query;
+
 /* The process @pid when it is one of ours (see lh_proc_find_in_dir), or NULL. */
 static lh_proc *proc_read(const char *proc_root, int pid, const char *const *dirs,
                           const char *const *names)
 {
-    proc_stat before = {NULL, 0, 0}, after = {NULL, 0, 0};
+    proc_stat before = {NULL, 0, 0};
     g_autofree char *name = NULL, *arg1 = NULL;
     lh_proc *proc = NULL;
 
@@ -225,10 +287,7 @@ static lh_proc *proc_read(const char *proc_root, int pid, const char *const *dir
         || !comm_is(before.comm, name)) {
         goto done;
     }
-    /* the same process still: not ended, not another one under the same pid */
-    if (!read_arg1(proc_root, pid, &arg1) || !read_stat(proc_root, pid, &after)
-        || !is_running(&after) || after.start_time != before.start_time
-        || strcmp(after.comm, before.comm) != 0) {
+    if (!read_arg1(proc_root, pid, &arg1) || !still_the_same(proc_root, pid, &before)) {
         goto done;
     }
     proc = g_new0(lh_proc, 1);
@@ -238,7 +297,33 @@ static lh_proc *proc_read(const char *proc_root, int pid, const char *const *dir
     proc->arg1 = g_steal_pointer(&arg1);
 done:
     proc_stat_release(&before);
-    proc_stat_release(&after);
+    return proc;
+}
+
+/* The process @pid when its comm is @name's and its arguments begin with @args. */
+static lh_proc *proc_read_named(const char *proc_root, int pid, const char *name,
+                                const char *const *args)
+{
+    proc_stat before = {NULL, 0, 0};
+    g_auto(GStrv) argv = NULL;
+    lh_proc *proc = NULL;
+
+    if (!read_stat(proc_root, pid, &before) || !is_running(&before)
+        || !comm_is(before.comm, name)) {
+        goto done;
+    }
+    argv = read_argv(proc_root, pid);
+    if (argv == NULL || !args_begin_with(argv, args)
+        || !still_the_same(proc_root, pid, &before)) {
+        goto done;
+    }
+    proc = g_new0(lh_proc, 1);
+    proc->pid = pid;
+    proc->name = g_strdup(name);
+    proc->start_time = before.start_time;
+    proc->arg1 = g_strdup(argv[1]);
+done:
+    proc_stat_release(&before);
     return proc;
 }
 
@@ -250,15 +335,11 @@ static gint compare_pid(gconstpointer a, gconstpointer b)
     return (pa->pid > pb->pid) - (pa->pid < pb->pid);
 }
 
-GPtrArray *lh_proc_find_in_dir(const char *proc_root, const char *dir,
-                               const char *const *names)
+/* Every process of @proc_root that @query finds, sorted by pid. */
+static GPtrArray *scan(const char *proc_root, const proc_query *query)
 {
     GPtrArray *procs = g_ptr_array_new_with_free_func((GDestroyNotify)lh_proc_free);
     const char *root = root_or_default(proc_root);
-    g_autofree char *trimmed = dir_trimmed(dir);
-    g_autofree char *real = real_dir(dir);
-    /* the directory as given, and as the kernel names it (through any symlink) */
-    const char *dirs[] = {trimmed, real, NULL};
     GDir *entries = g_dir_open(root, 0, NULL);
     const char *entry;
 
@@ -272,7 +353,8 @@ GPtrArray *lh_proc_find_in_dir(const char *proc_root, const char *dir,
         if (!g_ascii_string_to_unsigned(entry, 10, 1, G_MAXINT, &pid, NULL)) {
             continue; /* not a process: self, sys, meminfo ... */
         }
-        proc = proc_read(root, (int)pid, dirs, names);
+        proc = query->dirs != NULL ? proc_read(root, (int)pid, query->dirs, query->names)
+                                   : proc_read_named(root, (int)pid, query->name, query->args);
         if (proc != NULL) {
             g_ptr_array_add(procs, proc);
         }
@@ -280,6 +362,26 @@ GPtrArray *lh_proc_find_in_dir(const char *proc_root, const char *dir,
     g_dir_close(entries);
     g_ptr_array_sort(procs, compare_pid);
     return procs;
+}
+
+GPtrArray *lh_proc_find_in_dir(const char *proc_root, const char *dir,
+                               const char *const *names)
+{
+    g_autofree char *trimmed = dir_trimmed(dir);
+    g_autofree char *real = real_dir(dir);
+    /* the directory as given, and as the kernel names it (through any symlink) */
+    const char *dirs[] = {trimmed, real, NULL};
+    proc_query query = {.dirs = dirs, .names = names};
+
+    return scan(proc_root, &query);
+}
+
+GPtrArray *lh_proc_find_named(const char *proc_root, const char *name,
+                              const char *const *args)
+{
+    proc_query query = {.name = name, .args = args};
+
+    return scan(proc_root, &query);
 }
 
 gboolean lh_proc_alive(const char *proc_root, const lh_proc *proc)

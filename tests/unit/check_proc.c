@@ -7,6 +7,8 @@
  * and exe links, as the kernel shows them) for what real processes cannot easily be
  * made to show: a comm full of ')' and spaces, an executable replaced by an upgrade
  * (" (deleted)"), a comm the kernel cut to 15 bytes, a pid that vanished mid-scan.
+ * By name and arguments (lh_proc_find_named): real processes run under a name past
+ * 15 bytes with arguments of their own, then a crafted proc root.
  */
 #include "config.h"
 
@@ -19,10 +21,10 @@
 
 static const char *const netman_only[] = {"netman", NULL};
 
-/* @dir/netman: /bin/sleep under another name (the caller frees the path). */
-static char *install_netman(const char *dir)
+/* @dir/@name: /bin/sleep under another name (the caller frees the path). */
+static char *install_as(const char *dir, const char *name)
 {
-    char *path = g_build_filename(dir, "netman", NULL);
+    char *path = g_build_filename(dir, name, NULL);
     char *sleep_path = realpath("/bin/sleep", NULL);
 
     ck_assert_msg(sleep_path != NULL, "no /bin/sleep: %s", g_strerror(errno));
@@ -37,6 +39,11 @@ static char *install_netman(const char *dir)
     }
     free(sleep_path);
     return path;
+}
+
+static char *install_netman(const char *dir)
+{
+    return install_as(dir, "netman");
 }
 
 /* What /proc/PID/exe names, or NULL. */
@@ -56,6 +63,28 @@ static pid_t spawn(const char *path, const char *arg)
     ck_assert_int_ge(pid, 0);
     if (pid == 0) {
         execl(path, "netman", arg, (char *)NULL);
+        _exit(127);
+    }
+    for (;;) {
+        g_autofree char *exe = exe_of(pid);
+
+        if (exe != NULL && strcmp(exe, path) == 0) {
+            return pid;
+        }
+        ck_assert_msg(lh_test_now_ms() < until, "%s did not start", path);
+        g_usleep(5 * 1000);
+    }
+}
+
+/* Runs @path with @argv (argv[0] included); returns once the child runs it. */
+static pid_t spawn_argv(const char *path, const char *const *argv)
+{
+    gint64 until = lh_test_now_ms() + 5000;
+    pid_t pid = fork();
+
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        execv(path, (char *const *)argv);
         _exit(127);
     }
     for (;;) {
@@ -357,15 +386,133 @@ START_TEST(fake_root_names_and_liveness)
 }
 END_TEST
 
+/* ---- by name and arguments ------------------------------------------------------- */
+
+/* The pids of @procs, "1 2 3", for messages and comparisons. */
+static char *pids_of(GPtrArray *procs)
+{
+    GString *text = g_string_new(NULL);
+
+    for (guint i = 0; i < procs->len; i++) {
+        g_string_append_printf(text, "%s%d", i > 0 ? " " : "",
+                               ((lh_proc *)g_ptr_array_index(procs, i))->pid);
+    }
+    return g_string_free(text, FALSE);
+}
+
+static void assert_named(const char *proc_root, const char *name, const char *const *args,
+                         const char *expected)
+{
+    g_autoptr(GPtrArray) procs = lh_proc_find_named(proc_root, name, args);
+    g_autofree char *pids = pids_of(procs);
+
+    ck_assert_msg(strcmp(pids, expected) == 0, "%s: found '%s', expected '%s'", name, pids,
+                  expected);
+}
+
+/* A name past 15 bytes: the kernel's comm is its first 15. */
+#define LONG_NAME "spmd_of_a_unit_test"
+
+START_TEST(named_real_processes)
+{
+    static const char *const first[] = {"30", "1", NULL};
+    static const char *const any_30[] = {"30", NULL};
+    static const char *const longer[] = {"30", "1", "x", NULL};
+    static const char *const second_only[] = {"1", NULL};
+    g_autofree char *dir = lh_test_tmpdir();
+    g_autofree char *path = install_as(dir, LONG_NAME);
+    g_autofree char *other_path = install_as(dir, "other_of_a_unit_test");
+    const char *argv_a[] = {LONG_NAME, "30", "1", NULL};
+    const char *argv_b[] = {LONG_NAME, "30", "2", NULL};
+    const char *argv_c[] = {"other_of_a_unit_test", "30", "1", NULL};
+    pid_t a = spawn_argv(path, argv_a), b = spawn_argv(path, argv_b);
+    pid_t c = spawn_argv(other_path, argv_c);
+    g_autoptr(GPtrArray) found = lh_proc_find_named(NULL, LONG_NAME, first);
+    g_autofree char *a_pid = g_strdup_printf("%d", (int)a);
+    g_autofree char *both = g_strdup_printf("%d %d", (int)MIN(a, b), (int)MAX(a, b));
+    const lh_proc *proc;
+
+    ck_assert_uint_eq(found->len, 1);
+    proc = g_ptr_array_index(found, 0);
+    ck_assert_int_eq(proc->pid, a);
+    ck_assert_str_eq(proc->name, LONG_NAME);
+    ck_assert_str_eq(proc->arg1, "30");
+    ck_assert_uint_eq(proc->start_time, start_time_of(a));
+    ck_assert(lh_proc_alive(NULL, proc));
+    /* a prefix of the arguments; any; none that long; argv[2] is not argv[1] */
+    assert_named(NULL, LONG_NAME, any_30, both);
+    assert_named(NULL, LONG_NAME, NULL, both);
+    assert_named(NULL, LONG_NAME, longer, "");
+    assert_named(NULL, LONG_NAME, second_only, "");
+    /* what the kernel keeps of the name is all there is to compare */
+    assert_named(NULL, "spmd_of_a_unit_", first, a_pid);
+    assert_named(NULL, "spmd_of_a_unit", first, "");
+    /* killed, not yet reaped: a zombie is no process of the product */
+    ck_assert_int_eq(kill(a, SIGKILL), 0);
+    ck_assert(lh_test_wait_gone(a, 5000));
+    assert_named(NULL, LONG_NAME, first, "");
+    reap(a);
+    ck_assert(!lh_proc_alive(NULL, proc));
+    kill_and_reap(b);
+    kill_and_reap(c);
+}
+END_TEST
+
+START_TEST(named_in_a_fake_root)
+{
+    static const char *const lh_a[] = {"-h", "lhA", NULL};
+    static const char *const dash_h[] = {"-h", NULL};
+    g_autofree char *base = lh_test_tmpdir();
+    g_autofree char *proc = g_build_filename(base, "proc", NULL);
+    g_autofree char *vanished = g_build_filename(proc, "5010", NULL);
+    g_autoptr(GPtrArray) found = NULL;
+    const lh_proc *first;
+
+    /* found for lhA: the exact argv, and one with more arguments after it */
+    fake_process(proc, 5001, "jbs_spmd", 'S', "101", NULL, "jbs_spmd\0-h\0lhA\0", 16);
+    fake_process(proc, 5006, "jbs_spmd", 'R', "106", NULL, "jbs_spmd\0-h\0lhA\0-x\0", 19);
+    /* another logical host; a zombie; a kernel thread (no cmdline); argv too short,
+     * without its last NUL; another comm; another product's daemon of lhA */
+    fake_process(proc, 5002, "jbs_spmd", 'S', "102", NULL, "jbs_spmd\0-h\0lhB\0", 16);
+    fake_process(proc, 5003, "jbs_spmd", 'Z', "103", NULL, "", 0);
+    fake_process(proc, 5004, "jbs_spmd", 'S', "104", NULL, "", 0);
+    fake_process(proc, 5005, "jbs_spmd", 'S', "105", NULL, "jbs_spmd\0-h", 11);
+    fake_process(proc, 5007, "jbs_spmdx", 'S', "107", NULL, "jbs_spmd\0-h\0lhA\0", 16);
+    fake_process(proc, 5008, "jajs_schd", 'S', "108", NULL,
+                 "jajs_schd\0-h\0lhA\0-F\0AJSROOT1\0", 30);
+    /* a comm of spaces and parentheses, an argv whose last NUL was overwritten */
+    fake_process(proc, 5009, "a) b (c", 'S', "109", NULL, "x\0-h\0lhA", 9);
+    ck_assert_int_eq(g_mkdir_with_parents(vanished, 0755), 0);
+
+    found = lh_proc_find_named(proc, "jbs_spmd", lh_a);
+    ck_assert_uint_eq(found->len, 2);
+    first = g_ptr_array_index(found, 0);
+    ck_assert_int_eq(first->pid, 5001);
+    ck_assert_str_eq(first->name, "jbs_spmd");
+    ck_assert_str_eq(first->arg1, "-h");
+    ck_assert_uint_eq(first->start_time, 101);
+    ck_assert_int_eq(((lh_proc *)g_ptr_array_index(found, 1))->pid, 5006);
+    ck_assert_uint_eq(((lh_proc *)g_ptr_array_index(found, 1))->start_time, 106);
+    assert_named(proc, "jbs_spmd", dash_h, "5001 5002 5005 5006");
+    assert_named(proc, "jbs_spmd", NULL, "5001 5002 5005 5006");
+    assert_named(proc, "jajs_schd", lh_a, "5008");
+    assert_named(proc, "a) b (c", lh_a, "5009");
+    assert_named(proc, "jco_spmd", NULL, "");
+}
+END_TEST
+
 START_TEST(no_proc_root_no_processes)
 {
     g_autofree char *dir = lh_test_tmpdir();
     g_autofree char *nowhere = g_build_filename(dir, "none", NULL);
     g_autoptr(GPtrArray) procs = lh_proc_find_in_dir(nowhere, "/usr/bin", NULL);
+    g_autoptr(GPtrArray) named = lh_proc_find_named(nowhere, "jbs_spmd", NULL);
     lh_proc proc = {1, NULL, 1, NULL};
 
     ck_assert_ptr_nonnull(procs);
     ck_assert_uint_eq(procs->len, 0);
+    ck_assert_ptr_nonnull(named);
+    ck_assert_uint_eq(named->len, 0);
     ck_assert(!lh_proc_alive(nowhere, &proc));
 }
 END_TEST
@@ -381,6 +528,8 @@ int main(void)
     add_tcase(s, signal_reaches_only_the_living);
     add_tcase(s, fake_root_crafted_stat_lines);
     add_tcase(s, fake_root_names_and_liveness);
+    add_tcase(s, named_real_processes);
+    add_tcase(s, named_in_a_fake_root);
     add_tcase(s, no_proc_root_no_processes);
     return lh_test_run_suite(s);
 }
