@@ -515,11 +515,13 @@ lab_definition() { # lab_definition NAME VIP
 }
 
 # A JP1 member on the emulator's commands, checked every 2 s so that a failure is
-# seen in about that time.
+# seen in about that time; JP1/Base every $lab_base_monitor when set (watch.sh: 10s,
+# an interval where waiting for the next monitor shows).
 lab_jp1_member() { # lab_jp1_member ID AGENT COMMAND_PREFIX LOGICAL_HOST
-    local e="$LAB_EMU/$3"
+    local e="$LAB_EMU/$3" interval=2s
+    [ "$1" = base ] && interval=${lab_base_monitor:-2s}
     printf '[member %s]\nagent = ocf:lhost:%s\nlogical_host = %s\n' "$1" "$2" "$4"
-    printf 'shared_dir = /srv/%s/jp1\nop.monitor.interval = 2s\n' "$4"
+    printf 'shared_dir = /srv/%s/jp1\nop.monitor.interval = %s\n' "$4" "$interval"
     printf 'start_cmd = %s_start.cluster\nstop_cmd = %s_stop.cluster\n' "$e" "$e"
     printf 'kill_cmd = %s_killall.cluster\nstatus_cmd = %s_spmd_status\n' "$e" "$e"
 }
