@@ -272,6 +272,18 @@ static lh_result ajs3_stop(lh_op *op, const void *config)
     return ajs3_with_product(op, config, jp1_stop);
 }
 
+/* The watcher's process: the parent jajs_spmd of this logical host, never a
+ * scheduler service's jajs_schd. PRODUCTS.md (AJSJ0121): a scheduler service that
+ * ends abnormally restarts itself with a new pid, which must never be taken for a
+ * failure; its end is the monitor's to judge, within the retry budget. */
+static GPtrArray *ajs3_watched(lh_op *op, const void *config)
+{
+    const ajs3_config *c = config;
+
+    (void)op;
+    return jp1_watched_parent("jajs_spmd", &c->common);
+}
+
 static const lh_action ajs3_actions[] = {
     {"start", ajs3_start, 300, 0},
     {"stop", ajs3_stop, 180, 0},
@@ -336,6 +348,7 @@ static const lh_agent ajs3_agent = {
     .validate = ajs3_validate,
     .codemaps = ajs3_codemaps,
     .man_notes = ajs3_man_notes,
+    .watched = ajs3_watched,
 };
 
 int main(int argc, char **argv)

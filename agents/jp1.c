@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <lhost/log.h>
+#include <lhost/proc.h>
 #include <lhost/state.h>
 
 #include "jp1.h"
@@ -160,4 +161,11 @@ lh_result jp1_monitor(lh_op *op, const lh_clustercmd *product)
 {
     explain_history(op);
     return lh_clustercmd_monitor(op, product);
+}
+
+GPtrArray *jp1_watched_parent(const char *parent, const jp1_common *c)
+{
+    const char *const args[] = {"-h", c->logical_host, NULL};
+
+    return lh_proc_find_named(NULL, parent, args);
 }

@@ -61,6 +61,13 @@ lh_result jp1_start(lh_op *op, const lh_clustercmd *product, const jp1_spmd_chec
 lh_result jp1_stop(lh_op *op, const lh_clustercmd *product);
 lh_result jp1_monitor(lh_op *op, const lh_clustercmd *product);
 
+/* The watcher's processes (lh_agent.watched): the product's spmd parent of this
+ * logical host, @parent ("jbs_spmd", "jco_spmd", "jajs_spmd"), running as {PARENT,
+ * -h, LOGICAL_HOST} (PRODUCTS.md section 1, "Process names"). Found by its name and
+ * arguments, not by its executable (lhost/proc.h: lh_proc_find_named). A node runs
+ * one per product and logical host; were there several, each is recorded. */
+GPtrArray *jp1_watched_parent(const char *parent, const jp1_common *c);
+
 /* The nine parameter rows both agents have, with the product's defaults. */
 #define JP1_FIELD(type, f) offsetof(type, common.f)
 #define JP1_COMMON_PARAMS(type, product, start, stop, kill, status)                            \

@@ -99,6 +99,17 @@ static lh_result jp1base_stop(lh_op *op, const void *config)
     return jp1_stop(op, &product.cmd);
 }
 
+/* The watcher's process: the parent jbs_spmd of this logical host. Its death ends
+ * JP1/Base; a child that dies leaves it running and is the monitor's to find
+ * (jbs_spmd_status 4), as is the event service (jevstat). */
+static GPtrArray *jp1base_watched(lh_op *op, const void *config)
+{
+    const jp1base_config *c = config;
+
+    (void)op;
+    return jp1_watched_parent("jbs_spmd", &c->common);
+}
+
 static const lh_action jp1base_actions[] = {
     {"start", jp1base_start, 180, 0},
     {"stop", jp1base_stop, 180, 0},
@@ -124,6 +135,7 @@ static const lh_agent jp1base_agent = {
     .actions = jp1base_actions,
     .validate = jp1base_validate,
     .codemaps = jp1base_codemaps,
+    .watched = jp1base_watched,
 };
 
 int main(int argc, char **argv)

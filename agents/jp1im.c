@@ -139,6 +139,17 @@ static lh_result jp1im_stop(lh_op *op, const void *config)
     return jp1_stop(op, &product.cmd);
 }
 
+/* The watcher's process: the parent jco_spmd of this logical host. Its death ends
+ * JP1/IM - Manager; a child or the IM database that dies is the monitor's to find
+ * (jco_spmd_status 4, jimdbstatus). */
+static GPtrArray *jp1im_watched(lh_op *op, const void *config)
+{
+    const jp1im_config *c = config;
+
+    (void)op;
+    return jp1_watched_parent("jco_spmd", &c->common);
+}
+
 static const lh_action jp1im_actions[] = {
     {"start", jp1im_start, 300, 0},
     {"stop", jp1im_stop, 180, 0},
@@ -201,6 +212,7 @@ static const lh_agent jp1im_agent = {
     .validate = jp1im_validate,
     .codemaps = jp1im_codemaps,
     .man_notes = jp1im_man_notes,
+    .watched = jp1im_watched,
 };
 
 int main(int argc, char **argv)

@@ -172,5 +172,41 @@ agent() { # agent NAME ACTION [VAR=value ...]
     err=$(<"$world/stderr")
 }
 
+# ---- the watcher's record (lhost/watchrec.h) ---------------------------------------
+# Of AGENT's resource RES, in this world's HA_RSCTMP (never the node's
+# /run/resource-agents), both names reduced to [A-Za-z0-9._-] as the runtime does.
+watchrec_path() { # watchrec_path AGENT RES
+    local a=${1//[^A-Za-z0-9._-]/_} r=${2//[^A-Za-z0-9._-]/_}
+    echo "$HA_RSCTMP/lhost-$a-$r.watch"
+}
+
+# "proc PID STARTTIME NAME", what a record says of a live process: the start time is
+# field 22 of /proc/PID/stat, read here on its own (after the comm, which may hold
+# spaces: field 3 is the first after its ')').
+watchrec_line() { # watchrec_line PID NAME
+    local st
+    st=$(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f20)
+    echo "proc $1 ${st:-gone} $2"
+}
+
+# The record of AGENT's resource RES names agent, resource and node NODE, and its
+# proc lines are exactly EXPECTED (watchrec_line lines, one a line, any order).
+watchrec_is() { # watchrec_is AGENT RES NODE EXPECTED DESCRIPTION
+    local f
+    f=$(watchrec_path "$1" "$2")
+    if [ ! -f "$f" ]; then
+        ok 1 "$5"
+        echo "#   no record $f"
+        return
+    fi
+    is "$(grep -E '^(agent|resource|node) ' "$f" | sort | tr '\n' ';')$(grep '^proc ' "$f" | sort | tr '\n' ';')" \
+        "agent $1;node $3;resource $2;$(printf '%s\n' "$4" | grep . | sort | tr '\n' ';')" "$5"
+}
+
+watchrec_none() { # watchrec_none AGENT RES DESCRIPTION
+    [ ! -e "$(watchrec_path "$1" "$2")" ]
+    ok $? "$3"
+}
+
 # The exit reason the agent gave (empty when none).
 reason() { printf '%s\n' "$err" | sed -n 's/^ocf-exit-reason://p' | tail -1; }
