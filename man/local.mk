@@ -1,6 +1,6 @@
 # Man pages are generated from each agent's own tables (agent --man): the page and
 # the parameter parsing cannot drift apart.
-man7_MANS = man/ocf_lhost_jp1base.7 man/ocf_lhost_jp1im.7 man/ocf_lhost_ajs3.7 man/ocf_lhost_iws.7 man/ocf_lhost_ctmplex.7
+man7_MANS = man/ocf_lhost_jp1base.7 man/ocf_lhost_jp1im.7 man/ocf_lhost_ajs3.7 man/ocf_lhost_iws.7 man/ocf_lhost_ctmplex.7 man/ocf_lhost_watch.7
 CLEANFILES += $(man7_MANS)
 
 man/ocf_lhost_%.7: heartbeat/%

@@ -39,6 +39,7 @@ const char *lh_header_unit_attempts(void);
 const char *lh_header_unit_inflight(void);
 const char *lh_header_unit_cibquery(void);
 const char *lh_header_unit_watchrec(void);
+const char *lh_header_unit_watcher(void);
 
 typedef const char *(*unit_fn)(void);
 
@@ -50,7 +51,7 @@ static const unit_fn units[] = {
     lh_header_unit_jmerge,     lh_header_unit_journal,  lh_header_unit_jtimeline,
     lh_header_unit_notify,     lh_header_unit_attr,       lh_header_unit_proc,
     lh_header_unit_attempts,   lh_header_unit_inflight,   lh_header_unit_cibquery,
-    lh_header_unit_watchrec,
+    lh_header_unit_watchrec,   lh_header_unit_watcher,
 };
 
 static gboolean has_unit(const char *name)

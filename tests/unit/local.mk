@@ -163,3 +163,11 @@ tests_unit_check_watchrec_SOURCES = tests/unit/check_watchrec.c tests/unit/check
 tests_unit_check_watchrec_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_check_watchrec_LDADD = $(LHOST_LIBS) $(CHECK_LIBS)
 lh_header_units += tests/unit/headers/watchrec.c
+# The watcher's core (lhost/watcher.h, lib/liblhost-watcher.a, on libqb): real
+# processes killed, records written, removed and rewritten around a real qb_loop, a
+# fake report callback; the reporter against scripts standing in for crm_resource.
+lh_unit_tests += tests/unit/check_watcher
+tests_unit_check_watcher_SOURCES = tests/unit/check_watcher.c tests/unit/check_common.h
+tests_unit_check_watcher_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBQB_CFLAGS)
+tests_unit_check_watcher_LDADD = $(LHOST_WATCHER_LIBS) $(CHECK_LIBS)
+lh_header_units += tests/unit/headers/watcher.c

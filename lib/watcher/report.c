@@ -1,0 +1,232 @@
+/* report.c - telling Pacemaker: crm_resource --fail, in the background.
+ *
+ * The watcher must keep watching while the tool talks to the CIB (it can take
+ * seconds when the cluster is busy), so each report is a child process with its
+ * own pidfd in the loop and a timer that SIGKILLs its process group if it hangs.
+ * argv, never a shell: the resource and node names come from files.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h> /* environ (_GNU_SOURCE) */
+
+#include <qb/qblog.h>
+
+#include <lhost/watcher.h>
+
+
+struct lh_reporter {
+    qb_loop_t *loop;
+    char *crm_resource;
+    guint timeout_ms;
+    lh_reporter_done_fn done;
+    void *data;
+    GList *running; /* report_run * */
+};
+
+/* One run of the tool, with a copy of the failure it reports. */
+typedef struct report_run {
+    lh_reporter *reporter;
+    pid_t pid;
+    int pidfd;
+    qb_loop_timer_handle timer;
+    gboolean timed_out;
+    char *record, *agent, *resource, *node, *proc_name;
+    int proc_pid;
+    guint64 start_time;
+} report_run;
+
+char **lh_reporter_argv(const char *crm_resource, const lh_watcher_failure *failure)
+{
+    GStrvBuilder *b = g_strv_builder_new();
+    char **argv;
+
+    g_strv_builder_add_many(b, crm_resource, "--fail", "--resource", failure->resource,
+                            "--node", failure->node, NULL);
+    argv = g_strv_builder_end(b);
+    g_strv_builder_unref(b);
+    return argv;
+}
+
+static report_run *run_new(lh_reporter *r, const lh_watcher_failure *f)
+{
+    report_run *run = g_new0(report_run, 1);
+
+    run->reporter = r;
+    run->pidfd = -1;
+    run->record = g_strdup(f->record);
+    run->agent = g_strdup(f->agent);
+    run->resource = g_strdup(f->resource);
+    run->node = g_strdup(f->node);
+    run->proc_name = g_strdup(f->proc_name);
+    run->proc_pid = f->pid;
+    run->start_time = f->start_time;
+    return run;
+}
+
+static void run_free(report_run *run)
+{
+    g_free(run->record);
+    g_free(run->agent);
+    g_free(run->resource);
+    g_free(run->node);
+    g_free(run->proc_name);
+    g_free(run);
+}
+
+static void run_finish(report_run *run, const char *how, int exit_code)
+{
+    lh_reporter *r = run->reporter;
+    lh_watcher_failure f = {run->record,    run->agent,    run->resource, run->node,
+                            run->proc_name, run->proc_pid, run->start_time};
+
+    r->running = g_list_remove(r->running, run);
+    if (r->done != NULL) {
+        r->done(&f, how, exit_code, r->data);
+    }
+    run_free(run);
+}
+
+/* The tool ended (or was killed): reap it and say how. */
+static int32_t run_ready(int32_t fd, int32_t revents, void *data)
+{
+    report_run *run = data;
+    g_autofree char *how = NULL;
+    int status = 0, exit_code = -1;
+
+    (void)revents;
+    close(fd);
+    run->pidfd = -1;
+    qb_loop_timer_del(run->reporter->loop, run->timer);
+    while (waitpid(run->pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (run->timed_out) {
+        how = g_strdup_printf("timed out after %u ms", run->reporter->timeout_ms);
+    } else if (WIFEXITED(status)) {
+        how = g_strdup("exited");
+        exit_code = WEXITSTATUS(status);
+    } else {
+        how = g_strdup_printf("killed by signal %d", WTERMSIG(status));
+    }
+    run_finish(run, how, exit_code);
+    return -1; /* the loop drops the entry; the descriptor is closed */
+}
+
+static void run_timeout(void *data)
+{
+    report_run *run = data;
+
+    run->timed_out = TRUE;
+    kill(-run->pid, SIGKILL); /* its group: what it started goes with it */
+}
+
+/* The child: stdin from /dev/null, the daemon's stdout and stderr, no other
+ * descriptor, default signal handling (the loop's handlers are ours, not its), a
+ * process group of its own. */
+static int spawn_tool(char **argv, pid_t *pid)
+{
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attr;
+    sigset_t none, all;
+    int rc;
+
+    sigemptyset(&none);
+    sigfillset(&all);
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
+                                        POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &all);
+    posix_spawnattr_setpgroup(&attr, 0);
+    rc = posix_spawn(pid, argv[0], &actions, &attr, argv, environ);
+    posix_spawnattr_destroy(&attr);
+    posix_spawn_file_actions_destroy(&actions);
+    return rc;
+}
+
+/* No pidfd for the child (no descriptor left): wait for it here, bounded by the
+ * same timeout, rather than leave a failure unreported. */
+static void run_wait_here(report_run *run)
+{
+    gint64 until = g_get_monotonic_time() + (gint64)run->reporter->timeout_ms * 1000;
+    int status = 0;
+    pid_t got;
+
+    while ((got = waitpid(run->pid, &status, WNOHANG)) == 0 && g_get_monotonic_time() < until) {
+        g_usleep(10000);
+    }
+    if (got == 0) {
+        run->timed_out = TRUE;
+        kill(-run->pid, SIGKILL);
+        waitpid(run->pid, &status, 0);
+    }
+    run_finish(run, run->timed_out ? "timed out" : WIFEXITED(status) ? "exited" : "killed",
+               !run->timed_out && WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+void lh_reporter_report(const lh_watcher_failure *failure, void *reporter)
+{
+    lh_reporter *r = reporter;
+    g_auto(GStrv) argv = lh_reporter_argv(r->crm_resource, failure);
+    report_run *run = run_new(r, failure);
+    int rc = spawn_tool(argv, &run->pid);
+
+    r->running = g_list_prepend(r->running, run);
+    if (rc != 0) {
+        g_autofree char *how = g_strdup_printf("could not start: %s", g_strerror(rc));
+
+        run_finish(run, how, -1);
+        return;
+    }
+    run->pidfd = (int)syscall(SYS_pidfd_open, run->pid, 0);
+    if (run->pidfd < 0) {
+        run_wait_here(run);
+        return;
+    }
+    qb_loop_poll_add(r->loop, QB_LOOP_HIGH, run->pidfd, POLLIN, run, run_ready);
+    qb_loop_timer_add(r->loop, QB_LOOP_HIGH, (uint64_t)r->timeout_ms * 1000000ULL, run,
+                      run_timeout, &run->timer);
+}
+
+lh_reporter *lh_reporter_new(qb_loop_t *loop, const char *crm_resource, guint timeout_ms,
+                             lh_reporter_done_fn done, void *data)
+{
+    lh_reporter *r = g_new0(lh_reporter, 1);
+
+    r->loop = loop;
+    r->crm_resource = g_strdup(crm_resource);
+    r->timeout_ms = timeout_ms;
+    r->done = done;
+    r->data = data;
+    return r;
+}
+
+void lh_reporter_free(lh_reporter *reporter)
+{
+    if (reporter == NULL) {
+        return;
+    }
+    while (reporter->running != NULL) {
+        report_run *run = reporter->running->data;
+
+        qb_loop_poll_del(reporter->loop, run->pidfd);
+        close(run->pidfd);
+        qb_loop_timer_del(reporter->loop, run->timer);
+        kill(-run->pid, SIGKILL);
+        waitpid(run->pid, NULL, 0);
+        run->pidfd = -1;
+        reporter->running = g_list_remove(reporter->running, run);
+        run_free(run);
+    }
+    g_free(reporter->crm_resource);
+    g_free(reporter);
+}
