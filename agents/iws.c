@@ -183,11 +183,15 @@ static lh_result switch_to(iws *w, const char *ws, iws_cpus_cond settled, const 
 
 /* ---- monitor -------------------------------------------------------------------- */
 
+/* The processes a monitor fails without (PRODUCTS.md section 2: StartUp starts
+ * netman, conman start mailman, batchman and jobman); netman alone while the master
+ * is held (stop;wait stopped the rest on purpose). A writer comes and goes with each
+ * link: never one of them. */
+static const char *const needed[] = {"netman", "mailman", "batchman", "jobman", NULL};
+
 static const char *missing_process(GPtrArray *procs, gboolean held)
 {
-    static const char *const needed[] = {"netman", "mailman", "batchman", "jobman"};
-
-    for (gsize i = 0; i < (held ? 1 : G_N_ELEMENTS(needed)); i++) {
+    for (gsize i = 0; needed[i] != NULL && (i == 0 || !held); i++) {
         if (!iws_runs(procs, needed[i])) {
             return needed[i];
         }
@@ -284,6 +288,46 @@ static lh_result iws_monitor(lh_op *op, const void *config)
     }
     iws_close(&w);
     return result;
+}
+
+/* ---- the watcher's processes -------------------------------------------------------- */
+
+/* The processes whose death is a failure (lh_agent.watched): those whose absence the
+ * monitor itself calls one, as they run after the action. Running: netman,
+ * mailman, batchman and jobman (missing_process). Held (a demoted master nobody took
+ * the role from: stop;wait) and recovering its plan (the old master runs netman
+ * alone, waiting for the new master's Symphony; iws_recovery_continue fails only
+ * without netman, and starts the rest itself): netman alone.
+ *
+ * Nothing a monitor does ends one of them: the recovery's shutdowns (iws_shutdown,
+ * stop;wait) are a demote's, a start's and a promote's, and the runtime removes the
+ * record before those act. The old master's monitor that ends the recovery only
+ * starts mailman, batchman and jobman: they are not watched until the next action
+ * records them (the watcher only shortens detection: the monitor still judges them). */
+static GPtrArray *iws_watched(lh_op *op, const void *config)
+{
+    iws w;
+    lh_result failure = LH_RESULT_OK;
+    GPtrArray *procs;
+    gboolean netman_only;
+
+    if (!iws_open(&w, op, config, &failure)) {
+        lh_result_clear(&failure);
+        iws_close(&w);
+        return g_ptr_array_new_with_free_func((GDestroyNotify)lh_proc_free);
+    }
+    netman_only = lh_state_get(w.state, "held") != NULL || iws_recovering(&w);
+    procs = iws_processes(&w);
+    for (guint i = procs->len; i > 0; i--) {
+        const lh_proc *p = procs->pdata[i - 1];
+
+        if (netman_only ? strcmp(p->name, "netman") != 0
+                        : !g_strv_contains(needed, p->name)) {
+            g_ptr_array_remove_index(procs, i - 1);
+        }
+    }
+    iws_close(&w);
+    return procs;
 }
 
 /* ---- start and stop --------------------------------------------------------------- */
@@ -762,6 +806,7 @@ static const lh_agent iws_agent = {
     .codemaps = NULL,
     .man_notes = iws_man_notes,
     .promotable = TRUE,
+    .watched = iws_watched,
 };
 
 int main(int argc, char **argv)

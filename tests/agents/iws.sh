@@ -118,6 +118,23 @@ strays() {
         case $all in *" ${p%%(*} "*) ;; *) echo "$p" ;; esac
     done
 }
+# The watcher's record of node N (lhost/watchrec.h, in N's own HA_RSCTMP): what it
+# must name, node N's NAMEs with the pids the emulator lists and their start times.
+expected_rec() { # expected_rec N NAME...
+    local n=$1 name pid
+    shift
+    for name in "$@"; do
+        for pid in $("$(bin "$n")/iwsemu" ps | awk -v x="$name" '$2 == x { print $1 }'); do
+            watchrec_line "$pid" "$name"
+        done
+    done
+}
+rec_is() { # rec_is N "NAME..." DESCRIPTION
+    # shellcheck disable=SC2086
+    HA_RSCTMP="$world/rsc$1" watchrec_is iws "iws:$1" "node$1" "$(expected_rec "$1" $2)" "$3"
+}
+rec_none() { HA_RSCTMP="$world/rsc$1" watchrec_none iws "iws:$1" "$2"; } # rec_none N DESCRIPTION
+DAEMONS="netman mailman batchman jobman"
 
 # ---- meta-data and validate-all ---------------------------------------------------------
 "$AGENTS/iws" meta-data >"$world/iws.xml"
@@ -174,6 +191,7 @@ is "$(attr 1 master-iws)" none "... and no promotion score"
 iws 1 start
 is "$rc" 0 "start of the master's node: 0"
 is "$(names 1)" "batchman jobman mailman netman " "... netman, mailman, batchman, jobman run"
+rec_is 1 "$DAEMONS" "... the watcher's record names the four, each with its start time"
 plan 1
 like "$(sym 1)" "^run 1 jobs " "JnextPlan on the master: Symphony run 1"
 iws 1 monitor "$PROBE"
@@ -191,6 +209,8 @@ mon 3
 is "$rc" 0 "monitor of the other backup: 0"
 iws 1 promote
 is "$rc" 0 "promote of the master: 0"
+like "$(names 1)" writer "... netman runs a writer for its links"
+rec_is 1 "$DAEMONS" "... the record written again: the four daemons, never a writer (one per link)"
 mon 1 "$PROMOTED"
 is "$rc" 8 "monitor (role Promoted) of the master: 8"
 is "$(score 1) $(score 2) $(score 3)" "1000 100 100" \
@@ -262,6 +282,7 @@ is "$rc" 0 "stop with every conman hung: 0"
 ok "$([ "$elapsed_ms" -lt 9000 ]; echo $?)" "... within its 9 s timeout (${elapsed_ms} ms)"
 is "$(daemons 3)" 0 "... BK2's processes are gone (SIGTERM, SIGKILL by executable path)"
 is "$(marked_processes "LHOST_IWS_STOP=$marker-stop")" "" "... and the hung conmans with them"
+rec_none 3 "... and the watcher's record is gone"
 is "$(pids_of "$world/o1")" "$other" "... the other installation's MDM still runs, untouched"
 is "$(names 1)" "batchman jobman mailman netman writer " "... node1's MDM too"
 clear_injections 3
@@ -431,12 +452,14 @@ iws 3 stop
 iws 2 demote "$PROMOTED"
 is "$rc" 0 "demote of BKM, no backup running: 0"
 is "$(names 2)" "netman " "... mailman, batchman and jobman stopped, netman up"
+rec_is 2 netman "... the record names netman alone: the monitor wants no more of a held master"
 is "$(master_seen 2)" BKM "... BKM stays IWS's master"
 mon 2
 is "$rc" 0 "... its monitor: 0"
 iws 2 promote
 is "$rc" 0 "promote again: 0"
 like "$(names 2)" "batchman jobman mailman netman" "... they run again"
+rec_is 2 "$DAEMONS" "... and the record names the four again"
 mon 2 "$PROMOTED"
 is "$rc" 8 "... monitor 8"
 iws 1 start
@@ -550,14 +573,17 @@ is "$rc" 0 "demote of the corrupt master: 0"
 like "$(tail -n +"$((lines + 1))" "$world/n2/emu/log" | awk '$3 == "conman" { print $4 }' | tr '\n' ' ')" \
     "shut;wait" "... BKM shut down (conman shut;wait)"
 is "$(names 2)" "netman " "... then netman alone, waiting for the plan (IBM's step 5)"
+rec_is 2 netman "... the record names that netman alone"
 ls "$world"/n2/TWS/Symphony.corrupt-* "$world"/n2/TWS/Sinfonia.corrupt-* >/dev/null 2>&1
 ok $? "... Symphony and Sinfonia renamed *.corrupt-TIME"
 ok "$([ ! -e "$world/n2/TWS/Symphony" ]; echo $?)" "... no Symphony left in place"
 is "$(attr 2 iws-iws-recovery)" BKM "... P-iws-recovery names BKM"
 iws 2 stop
 is "$rc" 0 "stop of the old master: 0"
+rec_none 2 "... its record gone"
 iws 2 start
 is "$rc" 0 "start of the old master: 0"
+rec_is 2 netman "... the record names netman alone (the rest wait for the plan)"
 like "$(names 2)" "netman" "... netman runs"
 ok "$(case "$(names 2)" in *jobman*) echo 1 ;; *) echo 0 ;; esac)" "... no jobman: no job launches"
 mon 2
@@ -572,6 +598,7 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do
 done
 is "$rc" 0 "the old master's monitors: 0"
 is "$(attr 2 iws-iws-recovery)" none "... P-iws-recovery gone"
+rec_is 2 netman "... the monitors started the rest and ended nothing: the record's netman still runs"
 is "$(sym_size 1) $(sym_size 2) $(sym_size 3)" "$(sym_size 1) $(sym_size 1) $(sym_size 1)" \
     "... the same Symphony size on all three"
 is "$(sym 2)|$(sym 3)" "$(sym 1)|$(sym 1)" "... and the same plan (iwsemu symphony: run, jobs, created)"
@@ -636,6 +663,13 @@ is "$rc" 0 "... its monitors: 0"
 is "$(attr 2 iws-iws-recovery)" none "... and the plan is received (P-iws-recovery gone) within 3 s"
 like "$(names 2)" "batchman jobman mailman netman" "... mailman, batchman, jobman run"
 is "$(sym 2)" "$(sym 3)" "... with the master's plan"
+
+# ---- by hand, no record -------------------------------------------------------------------------
+iws 1 stop
+agent iws start OCF_RESOURCE_INSTANCE=iws:1 HA_RSCTMP="$world/rsc1" OCF_RESKEY_twa_home="$world/n1"
+is "$rc" 0 "MDM started by hand (no CRM_meta_on_node): 0"
+rec_none 1 "... and nothing recorded: no cluster to tell"
+iws 1 stop
 
 is "$(strays)" "" "nothing the agents started is left running"
 is "$(pids_of "$world/o1")" "$other" "the other installation ran untouched all along"
