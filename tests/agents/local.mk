@@ -24,3 +24,9 @@ dist_check_SCRIPTS += tests/agents/journal.sh
 # a 4th elsewhere), node attributes through the same fake attrd.
 TESTS += tests/agents/ctmplex.sh
 dist_check_SCRIPTS += tests/agents/ctmplex.sh
+# The watcher (issue 18): ocf:lhost:watch running the real lhost-watchd, failures told
+# to a fake crm_resource ($LH_FAKE_CRM_LOG), records around real processes, then the
+# real jp1base agent's own.
+TESTS += tests/agents/watch.sh
+dist_check_SCRIPTS += tests/agents/watch.sh
+EXTRA_DIST += tests/agents/fakes/watch-crm_resource
