@@ -15,6 +15,7 @@
 #include <lhost/clustercmd.h>
 #include <lhost/log.h>
 #include <lhost/poll.h>
+#include <lhost/proc.h>
 
 #include "ctmplex.h"
 
@@ -503,6 +504,39 @@ static lh_result ctm_validate(lh_op *op, const void *config)
     return result;
 }
 
+/* ---- the watcher's process ----------------------------------------------------------- */
+
+/* This node's monitor process p_ctmsu (by its executable under CTM_HOME, as stop finds
+ * it; PRODUCTS.md section 3): its death is a failure, the status command then says
+ * down and the monitor 7. Nothing is recorded while its end is planned:
+ *   - held down by the Global's order (its CF rebuild attempts exhausted): the
+ *     monitor that obeys the order (SHUTDOWN) removes the record before it acts
+ *     (ctmplex_plex.c, obey), and none is written again while the order stands;
+ *   - the whole clone stopping (clone_stopping, from the pre-demote notification), or
+ *     this node among those that stop in a notification's transition: the Global
+ *     keeps its role until its stop, which shuts every Local down (CTMX03I), maybe
+ *     before their own stops begin.
+ * A monitor that starts the product again (a Local held down, told to resume) records
+ * nothing: the next action does; the monitor still judges it meanwhile. */
+static GPtrArray *ctm_watched(lh_op *op, const void *config)
+{
+    const char *node = g_environ_getenv(op->envp, "OCF_RESKEY_CRM_meta_on_node");
+    lh_result failure = LH_RESULT_OK;
+    GPtrArray *procs = NULL;
+    ctm c;
+
+    if (!ctm_open(&c, op, config, &failure)) {
+        lh_result_clear(&failure);
+    } else if (lh_state_get(c.state, "held") == NULL &&
+               lh_state_get(c.state, "clone_stopping") == NULL &&
+               !(op->notify != NULL && node != NULL &&
+                 g_strv_contains((const char *const *)op->notify->stop_uname, node))) {
+        procs = ctm_monitor_processes(&c);
+    }
+    ctm_close(&c);
+    return procs != NULL ? procs : g_ptr_array_new_with_free_func((GDestroyNotify)lh_proc_free);
+}
+
 static const lh_action ctm_actions[] = {
     {"start", ctm_start, 120, 0},
     {"stop", ctm_stop, 120, 0},
@@ -595,6 +629,7 @@ static const lh_agent ctm_agent = {
     .codemaps = NULL,
     .man_notes = ctm_man_notes,
     .promotable = TRUE,
+    .watched = ctm_watched,
 };
 
 int main(int argc, char **argv)

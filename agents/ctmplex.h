@@ -92,6 +92,11 @@ int ctm_run(ctm *c, const char *const *argv, char **out, char **why);
 int ctm_plex(ctm *c, const char *verb, char **out, char **why);
 /* This installation's monitor process (by executable path) runs. */
 gboolean ctm_monitor_runs(ctm *c);
+/* ... that process (lh_proc *, lhost/proc.h), none or one. */
+GPtrArray *ctm_monitor_processes(ctm *c);
+/* The watcher's record of this resource removed (lhost/watchrec.h): a monitor is
+ * about to end the monitor process on purpose, which is no failure. */
+void ctm_unwatch(ctm *c);
 /* ... and its ending: SIGTERM, then SIGKILL, each given 2 s to work. */
 void ctm_end_monitor(ctm *c);
 

@@ -17,6 +17,7 @@
 #include <lhost/poll.h>
 #include <lhost/proc.h>
 #include <lhost/run.h>
+#include <lhost/watchrec.h>
 
 #include "ctmplex.h"
 
@@ -227,11 +228,24 @@ ctm_role ctm_wait_role(ctm *c, unsigned want, lh_deadline until)
 
 static const char *const monitor_names[] = {"p_ctmsu", NULL};
 
+GPtrArray *ctm_monitor_processes(ctm *c)
+{
+    return lh_proc_find_in_dir(NULL, c->exe_dir, monitor_names);
+}
+
 gboolean ctm_monitor_runs(ctm *c)
 {
-    g_autoptr(GPtrArray) procs = lh_proc_find_in_dir(NULL, c->exe_dir, monitor_names);
+    g_autoptr(GPtrArray) procs = ctm_monitor_processes(c);
 
     return procs->len > 0;
+}
+
+/* The record lh_agent_main() keeps (the same path: this agent, this resource). */
+void ctm_unwatch(ctm *c)
+{
+    g_autofree char *path = lh_watchrec_path(NULL, c->op->agent->name, c->op->resource);
+
+    lh_watchrec_remove(path);
 }
 
 static gboolean monitor_gone_step(lh_op *op, gpointer data)
@@ -530,6 +544,12 @@ static gboolean obey(ctm *c, lh_attempts_directive order, ctm_role role, char **
     }
     if (verb == NULL) {
         return TRUE;
+    }
+    if (order == LH_DIRECTIVE_SHUTDOWN) {
+        /* This monitor ends the product on the Global's order: the watcher must not
+         * report it. The record goes first; nothing records it again while the
+         * order stands (ctm_watched: held). */
+        ctm_unwatch(c);
     }
     code = ctm_plex(c, verb, NULL, why);
     if (code > 0) {

@@ -112,6 +112,13 @@ strays() {
         case $p in *"(p_ctmsu)") ;; *) echo "$p" ;; esac
     done
 }
+# The watcher's record of node N (lhost/watchrec.h, in N's own HA_RSCTMP): it names
+# node N's p_ctmsu, with the pid the emulator gives (ctmemu ps) and its start time.
+rec_is() { # rec_is N DESCRIPTION
+    HA_RSCTMP="$world/rsc$1" watchrec_is ctmplex "ctm:$1" "node$1" \
+        "$(watchrec_line "$(pid_of "$world/n$1")" p_ctmsu)" "$2"
+}
+rec_none() { HA_RSCTMP="$world/rsc$1" watchrec_none ctmplex "ctm:$1" "$2"; } # rec_none N DESCRIPTION
 all_healthy() { # the plex back together: 8 on node1, 0 on node2 and node3
     gmon 1
     local r1=$rc
@@ -182,6 +189,7 @@ for n in 1 2 3; do
     ctm "$n" start
     is "$rc" 0 "start of node$n (M$n): 0"
     is "$(role "$n")" LOCAL "... M$n runs, a Local (status_ctm)"
+    rec_is "$n" "... the watcher's record names its p_ctmsu, with its start time"
 done
 is "$(score 1) $(score 2) $(score 3)" "99 98 97" "promotion scores: each node's priority"
 mon 2
@@ -194,6 +202,7 @@ ctm 1 promote
 is "$rc" 0 "promote of node1: 0"
 is "$(role 1)" GLOBAL "... M1 is the Global (status_ctm)"
 is "$(score 1)" 100099 "... its promotion score: its priority + 100000 (it stays the Global)"
+rec_is 1 "... the record names the same p_ctmsu"
 gmon 1
 is "$rc" 8 "monitor (role Promoted) of the Global: 8"
 ctm 1 monitor "$PROBE"
@@ -303,16 +312,19 @@ like "$rc $(reason)" "^191 .*attempt 2 of 2" "the next monitor goes on counting:
 is "$(connects 1):$(cf_attempts)" 4:2 "... ctmcf connect ran 4 times in all; the CF counted 2 since its failure"
 is "$(order 1)" shutdown "... exhausted: P-plex tells the Locals to shut down"
 is "$(logged 'attempts failed')" 1 "... the exhaustion logged once"
+rec_is 2 "node2's record names its p_ctmsu before the order is obeyed"
 for n in 2 3; do
     mon "$n"
     is "$rc" 190 "node$n's monitor after the order to shut down: 190"
     like "$(reason)" "shut down by order" "... the reason says it is held down by order"
     is "$(role "$n")" SHUT "... M$n is SHUT, its p_ctmsu gone"
+    rec_none "$n" "... the monitor removed the record before it shut M$n down: no failure to report"
 done
 mon 2
 is "$rc:$(role 2)" 190:SHUT "node2's next monitor: still 190, nothing restarted"
 ctm 2 start
 is "$rc:$(role 2)" 0:SHUT "a start while the order stands: 0, nothing started"
+rec_none 2 "... nothing recorded"
 is "$(emu_count 2 'start_ctm -> rc')" 1 "... start_ctm never ran"
 mon 2
 is "$rc" 190 "... its monitor: 190"
@@ -455,6 +467,7 @@ ctm 3 stop OCF_RESKEY_CRM_meta_timeout=6000 LHOST_CTM_STOP="$marker-stop"
 is "$rc" 0 "stop of node3 with a hung shut_ctm: 0"
 ok "$([ "$elapsed_ms" -lt 6000 ]; echo $?)" "... within its 6 s timeout (${elapsed_ms} ms)"
 ok "$(! running 3; echo $?)" "... M3's p_ctmsu is gone"
+rec_none 3 "... and its record"
 is "$(marked_processes "LHOST_CTM_STOP=$marker-stop")" "" "... and the hung shut_ctm with it"
 is "$(pid_of "$world/n1") $(pid_of "$world/n2") $(pid_of "$world/o1")" "$p1 $p2 $other" \
     "... M1, M2 and the other installation's M1 still run"
@@ -495,10 +508,19 @@ for n in 1 2 3; do
         OCF_RESKEY_CRM_meta_notify_stop_uname="node1 node2 node3" \
         OCF_RESKEY_CRM_meta_notify_active_uname="node1 node2 node3"
     is "$rc" 0 "pre-demote notification on node$n, every node stopping: 0"
+    rec_none "$n" "... no record: the Global's stop will shut the Locals down (CTMX03I)"
 done
 ctm 1 demote "$PROMOTED"
 is "$rc" 0 "demote of node1 with the whole clone stopping: 0"
 is "$(role 1)" GLOBAL "... M1 stays the Global"
+rec_none 1 "... no record after it either"
+for n in 1 2 3; do
+    ctm "$n" notify OCF_RESKEY_CRM_meta_notify_type=post OCF_RESKEY_CRM_meta_notify_operation=demote \
+        OCF_RESKEY_CRM_meta_notify_demote_uname=node1 \
+        OCF_RESKEY_CRM_meta_notify_stop_uname="node1 node2 node3" \
+        OCF_RESKEY_CRM_meta_notify_active_uname="node1 node2 node3"
+    rec_none "$n" "post-demote notification on node$n, which stops next: no record"
+done
 ctm 1 stop
 is "$rc" 0 "stop of the Global: 0"
 until_true 3 eval '[ "$(role 2)$(role 3)" = SHUTSHUT ]'
@@ -519,6 +541,11 @@ done
 is "$(state 1 clone_stopping)" "" "the post notification forgets the whole-clone stop"
 is "$(score 1) $(score 2) $(score 3)" "none none none" "no promotion score left"
 is "$(pid_of "$world/o1")" "$other" "the other installation's M1 survived everything"
+agent ctmplex start OCF_RESOURCE_INSTANCE=ctm:2 HA_RSCTMP="$world/rsc2" \
+    OCF_RESKEY_ctm_home="$world/n2" OCF_RESKEY_priority=98
+is "$rc:$(role 2)" 0:LOCAL "M2 started by hand (no CRM_meta_on_node): 0"
+rec_none 2 "... and nothing recorded: no cluster to tell"
+ctm 2 stop
 is "$(strays)" "" "no command the agent started is left running"
 
 finish
