@@ -69,7 +69,7 @@ for f in "$AGENTS"/*; do
     fi
 done
 echo "# agents: ${agents[*]}"
-for a in jp1base jp1im iws ctmplex; do
+for a in jp1base jp1im iws ctmplex watch; do
     case " ${agents[*]} " in *" $a "*) st=0 ;; *) st=1 ;; esac
     ok "$st" "$a is among the agents found in $AGENTS"
 done

@@ -131,4 +131,10 @@ is "$(grep -cE 'does not support the (notify|demote|promote) action|partially su
     "ctmplex: ocf-tester found promote, demote and notify"
 like "$(awk '$3 == "ctmplex" && $5 == "->" { printf "%s ", $4 }' "$world/ctmc/emu/log")" \
     "GLOBAL .*LOCAL" "ctmplex: ... its promote ran GLOBAL, its demote LOCAL"
+# watch: lhost-watchd from this build over a records directory of the world's (no
+# record in it, so no crm_resource is run); its pidfile and blackbox there too. The
+# refused value goes to pidfile ('-rf' is no absolute path).
+bad_option=pidfile
+check_agent watch watchd="$top_builddir/agents/lhost-watchd" record_dir="$world/watchrec" \
+    pidfile="$world/watchd.pid" blackbox="$world/watchd.blackbox"
 finish
