@@ -410,24 +410,25 @@ static void assert_named(const char *proc_root, const char *name, const char *co
                   expected);
 }
 
-/* A name past 15 bytes: the kernel's comm is its first 15. */
-#define LONG_NAME "spmd_of_a_unit_test"
-
+/* A name past 15 bytes (the kernel's comm is its first 15), with this test's pid in
+ * those: a run of the suite from another build at the same time has its own. */
 START_TEST(named_real_processes)
 {
+    g_autofree char *long_name = g_strdup_printf("s%d_of_a_unit_test", (int)getpid());
+    g_autofree char *cut = g_strndup(long_name, 15), *cut_short = g_strndup(long_name, 14);
     static const char *const first[] = {"30", "1", NULL};
     static const char *const any_30[] = {"30", NULL};
     static const char *const longer[] = {"30", "1", "x", NULL};
     static const char *const second_only[] = {"1", NULL};
     g_autofree char *dir = lh_test_tmpdir();
-    g_autofree char *path = install_as(dir, LONG_NAME);
+    g_autofree char *path = install_as(dir, long_name);
     g_autofree char *other_path = install_as(dir, "other_of_a_unit_test");
-    const char *argv_a[] = {LONG_NAME, "30", "1", NULL};
-    const char *argv_b[] = {LONG_NAME, "30", "2", NULL};
+    const char *argv_a[] = {long_name, "30", "1", NULL};
+    const char *argv_b[] = {long_name, "30", "2", NULL};
     const char *argv_c[] = {"other_of_a_unit_test", "30", "1", NULL};
     pid_t a = spawn_argv(path, argv_a), b = spawn_argv(path, argv_b);
     pid_t c = spawn_argv(other_path, argv_c);
-    g_autoptr(GPtrArray) found = lh_proc_find_named(NULL, LONG_NAME, first);
+    g_autoptr(GPtrArray) found = lh_proc_find_named(NULL, long_name, first);
     g_autofree char *a_pid = g_strdup_printf("%d", (int)a);
     g_autofree char *both = g_strdup_printf("%d %d", (int)MIN(a, b), (int)MAX(a, b));
     const lh_proc *proc;
@@ -435,22 +436,22 @@ START_TEST(named_real_processes)
     ck_assert_uint_eq(found->len, 1);
     proc = g_ptr_array_index(found, 0);
     ck_assert_int_eq(proc->pid, a);
-    ck_assert_str_eq(proc->name, LONG_NAME);
+    ck_assert_str_eq(proc->name, long_name);
     ck_assert_str_eq(proc->arg1, "30");
     ck_assert_uint_eq(proc->start_time, start_time_of(a));
     ck_assert(lh_proc_alive(NULL, proc));
     /* a prefix of the arguments; any; none that long; argv[2] is not argv[1] */
-    assert_named(NULL, LONG_NAME, any_30, both);
-    assert_named(NULL, LONG_NAME, NULL, both);
-    assert_named(NULL, LONG_NAME, longer, "");
-    assert_named(NULL, LONG_NAME, second_only, "");
+    assert_named(NULL, long_name, any_30, both);
+    assert_named(NULL, long_name, NULL, both);
+    assert_named(NULL, long_name, longer, "");
+    assert_named(NULL, long_name, second_only, "");
     /* what the kernel keeps of the name is all there is to compare */
-    assert_named(NULL, "spmd_of_a_unit_", first, a_pid);
-    assert_named(NULL, "spmd_of_a_unit", first, "");
+    assert_named(NULL, cut, first, a_pid);
+    assert_named(NULL, cut_short, first, "");
     /* killed, not yet reaped: a zombie is no process of the product */
     ck_assert_int_eq(kill(a, SIGKILL), 0);
     ck_assert(lh_test_wait_gone(a, 5000));
-    assert_named(NULL, LONG_NAME, first, "");
+    assert_named(NULL, long_name, first, "");
     reap(a);
     ck_assert(!lh_proc_alive(NULL, proc));
     kill_and_reap(b);
