@@ -18,5 +18,9 @@ EXTRA_DIST += tests/cluster/lab.sh tests/cluster/scenario.sh
 # Control-M CTMPLEX (issue 16): the ctmplex clone on the emulator; lab_ctm.sh its plumbing
 lh_cluster_tests += tests/cluster/ctmplex.sh
 EXTRA_DIST += tests/cluster/lab_ctm.sh
+# The watcher (issue 18): a kill detected at once; lab_watch.sh its plumbing, shared
+# with tests/bench/detect and the demo
+lh_cluster_tests += tests/cluster/watch.sh
+EXTRA_DIST += tests/cluster/lab_watch.sh
 dist_noinst_SCRIPTS += tests/demo/ctmplex-demo
 CLEANFILES += tests/cluster/times tests/cluster/*.merged.lhj tests/cluster/*.timeline.svg
