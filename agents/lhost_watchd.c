@@ -290,10 +290,13 @@ static int watchd_run(const watchd_options *o, int ready_fd)
     watchd_detach(ready_fd);
     qb_loop_run(d.loop);
     if (lh_watcher_failed(d.watcher)) {
+        /* The pidfile stays, naming a dead watcher: the monitor reports a failure,
+         * not a clean stop. */
         watchd_blackbox(o, "fatal error");
         rc = 1;
+    } else {
+        watchd_remove_pidfile(o->pidfile);
     }
-    watchd_remove_pidfile(o->pidfile);
 done:
     lh_watcher_free(d.watcher);
     lh_reporter_free(d.reporter);

@@ -12,3 +12,7 @@ dist_man8_MANS = man/lhost.8
 # lhost-journal(5), by hand too: the journal's format, the merge's rules and
 # summary, and the exit codes of lhost journal merge|show.
 dist_man5_MANS = man/lhost-journal.5
+# lhost-watchd(8), by hand too: the watcher daemon's options, records, logs, signals
+# and exit codes (tests/agents/watch.sh checks it renders cleanly and names every
+# option the daemon takes).
+dist_man8_MANS += man/lhost-watchd.8

@@ -86,7 +86,8 @@ lh_reporter *lh_reporter_new(qb_loop_t *loop, const char *crm_resource, guint ti
 /* An lh_watcher_report_fn: @reporter is the lh_reporter. Starts the tool and
  * returns at once. */
 void lh_reporter_report(const lh_watcher_failure *failure, void *reporter);
-/* Runs still going are killed and reaped. NULL is allowed. */
+/* Runs still going get up to 3 s to end, then are killed; all are reaped. NULL is
+ * allowed. */
 void lh_reporter_free(lh_reporter *reporter);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(lh_reporter, lh_reporter_free)
 

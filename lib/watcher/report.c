@@ -21,6 +21,9 @@
 #include <lhost/watcher.h>
 
 
+/* How long a stopping watcher lets reports under way finish. */
+#define LH_REPORTER_DRAIN_MS G_GINT64_CONSTANT(3000)
+
 struct lh_reporter {
     qb_loop_t *loop;
     char *crm_resource;
@@ -210,20 +213,43 @@ lh_reporter *lh_reporter_new(qb_loop_t *loop, const char *crm_resource, guint ti
     return r;
 }
 
+/* Waits up to @until_us (monotonic) for @run's tool to end; TRUE when it did. */
+static gboolean run_wait_until(report_run *run, gint64 until_us)
+{
+    for (;;) {
+        struct pollfd p = {.fd = run->pidfd, .events = POLLIN};
+        gint64 left_ms = (until_us - g_get_monotonic_time()) / 1000;
+
+        if (left_ms <= 0) {
+            return FALSE;
+        }
+        if (poll(&p, 1, (int)MIN(left_ms, G_MAXINT)) > 0) {
+            return TRUE;
+        }
+    }
+}
+
 void lh_reporter_free(lh_reporter *reporter)
 {
+    /* A report under way is a failure already claimed: give it a moment to reach
+     * Pacemaker before the watcher goes (its stop waits longer than this). */
+    gint64 until_us = g_get_monotonic_time() + LH_REPORTER_DRAIN_MS * 1000;
+
     if (reporter == NULL) {
         return;
     }
     while (reporter->running != NULL) {
         report_run *run = reporter->running->data;
 
+        if (!run_wait_until(run, until_us)) {
+            qb_log(LOG_WARNING, "%s on %s: crm_resource still runs as the watcher stops: killed",
+                   run->resource, run->node);
+            kill(-run->pid, SIGKILL);
+        }
         qb_loop_poll_del(reporter->loop, run->pidfd);
         close(run->pidfd);
         qb_loop_timer_del(reporter->loop, run->timer);
-        kill(-run->pid, SIGKILL);
         waitpid(run->pid, NULL, 0);
-        run->pidfd = -1;
         reporter->running = g_list_remove(reporter->running, run);
         run_free(run);
     }

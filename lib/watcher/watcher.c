@@ -113,11 +113,21 @@ static void proc_died(watched_proc *wp)
 static int32_t proc_ready(int32_t fd, int32_t revents, void *data)
 {
     watched_proc *wp = data;
+    guint64 start = 0;
+    gboolean alive = lh_proc_start_time(NULL, wp->proc->pid, &start) &&
+                     start == wp->proc->start_time;
 
-    (void)revents;
     close(fd);
     wp->pidfd = -1;
     wp->watcher->stats.procs--;
+    if (alive) {
+        /* A pidfd is readable only once its process has exited: anything else is no
+         * death to report (a false failure costs a recovery), only one to stop
+         * trusting this descriptor for. */
+        qb_log(LOG_ERR, "pid %d (%s): pidfd event 0x%x while it still runs: no longer watched",
+               wp->proc->pid, wp->proc->name, (unsigned)revents);
+        return -1;
+    }
     proc_died(wp);
     return -1;
 }

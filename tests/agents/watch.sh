@@ -226,6 +226,50 @@ like "$(reason)" "lhost-watchd did not start.*lhost-watch-test" "... and the rea
 daemon_runs
 ok $((!$?)) "... and nothing runs"
 
+# ---- the records directory goes away -----------------------------------------------
+# The daemon cannot watch what is gone: it exits with an error and its blackbox, and
+# the monitor says it died (Pacemaker then restarts it, which makes the directory).
+agent watch start OCF_RESKEY_record_dir="$world/rec2"
+is "$rc" 0 "start over a directory of its own (made by the daemon): success"
+dp=$(daemon_pid)
+rm -rf "$world/rec2"
+wait_until gone "$dp"
+ok $? "... the directory removed: the daemon exits"
+wait_until logged "records directory went away"
+ok $? "... saying why"
+agent watch monitor "$MON"
+is "$rc" 1 "... and the monitor reports it failed (the pidfile names a dead daemon)"
+agent watch stop
+is "$rc" 0 "... stop: success"
+
+# ---- run by hand, in the foreground (as a bench runs it) -----------------------------
+"$WATCHD" --foreground --dir "$world/rec3" --crm-resource "$CRM" --pidfile "$world/fg.pid" \
+    --blackbox "$world/fg.bb" >/dev/null 2>"$world/fg.err" & # (libqb prints to stdout)
+fg=$!
+wait_until test -s "$world/fg.pid"
+is "$(cut -d' ' -f1 "$world/fg.pid")" "$fg" "--foreground: the pidfile names the process started, once it watches"
+kill -USR1 "$fg"
+wait_until test -s "$world/fg.bb"
+ok $? "... SIGUSR1 writes the blackbox"
+kill -TERM "$fg"
+wait "$fg"
+is "$?" 0 "... SIGTERM: exit status 0"
+[ ! -e "$world/fg.pid" ]
+ok $? "... and the pidfile is removed"
+grep -q "watching $world/rec3" "$world/fg.err"
+ok $? "... it logged to stderr"
+"$WATCHD" --no-such-option 2>/dev/null
+is "$?" 2 "a bad option: exit status 2"
+
+# ---- lhost-watchd(8) -------------------------------------------------------------------
+page="$top_srcdir/man/lhost-watchd.8"
+is "$(LC_ALL=C.UTF-8 groff -man -ww -z "$page" 2>&1)" "" "lhost-watchd(8) renders without a warning"
+missing=""
+for o in $("$WATCHD" --help | grep -o -- '--[a-z-]*' | grep -v -- '--help'); do
+    grep -qF -- "${o//-/\\-}" "$page" || missing+="$o " # roff writes -- as \-\-
+done
+is "$missing" "" "... and names every option of lhost-watchd --help"
+
 # ---- the real jp1base agent -----------------------------------------------------------
 # Under Pacemaker (CRM_meta_on_node) jp1base records the logical host's jbs_spmd; its
 # death is reported at once; a stop removes the record before it acts, and is never
