@@ -49,7 +49,9 @@ void lh_proc_free(lh_proc *proc);
  * a process is, and only the name and the arguments can. The live (not zombie)
  * processes whose comm is what the kernel keeps of @name (its first 15 bytes: two
  * names alike in those are alike here) and whose argv[1], argv[2], ... are @args
- * (NULL-terminated, compared whole; more arguments may follow; NULL: any). Cheap
+ * (NULL-terminated, compared whole; more arguments may follow; NULL: any), in our
+ * pid namespace (from the host, /proc shows every container's processes too; a
+ * process whose namespace cannot be read is taken as ours). Cheap
  * enough for once per action, not for every monitor: it reads each process's stat,
  * and the cmdline of those of that comm only. Never NULL: lh_proc *, sorted by pid,
  * name @name, arg1 argv[1] (the caller's to unref). */

@@ -9,7 +9,8 @@
  * Whatever cannot be read is a process that ended, or one not ours to see: skipped.
  *
  * By name (lh_proc_find_named): stat first (one read: comm, state, start time), the
- * cmdline only of a process of that comm, then stat once more, as above.
+ * cmdline only of a process of that comm, then stat once more, as above; and the pid
+ * namespace of a process that matched, which must be ours when both can be read.
  */
 #include "config.h"
 
@@ -269,7 +270,28 @@ typedef struct proc_query {
     const char *const *names;
     const char *name;
     const char *const *args;
+    char *pid_ns; /* by name: PROC_ROOT/self/ns/pid, "pid:[INODE]"; NULL: unknown */
 } proc_query;
+
+/* The pid namespace @pid is in ("pid:[INODE]"), or NULL when it cannot be read (not
+ * ours to see: EACCES; a crafted proc root without it). */
+static char *pid_ns_of(const char *proc_root, const char *pid)
+{
+    g_autofree char *path = g_strdup_printf("%s/%s/ns/pid", proc_root, pid);
+
+    return g_file_read_link(path, NULL);
+}
+
+/* FALSE only for a process known to be in another pid namespace than ours: from the
+ * host, /proc shows the processes of every container (and of every node of the test
+ * lab, tests/cluster), which run a product of their own, not this node's. */
+static gboolean in_our_pid_ns(const char *proc_root, int pid, const proc_query *query)
+{
+    g_autofree char *text = g_strdup_printf("%d", pid);
+    g_autofree char *ns = query->pid_ns != NULL ? pid_ns_of(proc_root, text) : NULL;
+
+    return ns == NULL || strcmp(ns, query->pid_ns) == 0;
+}
 
 /* The process @pid when it is one of ours (see lh_proc_find_in_dir), or NULL. */
 static lh_proc *proc_read(const char *proc_root, int pid, const char *const *dirs,
@@ -300,10 +322,11 @@ done:
     return proc;
 }
 
-/* The process @pid when its comm is @name's and its arguments begin with @args. */
-static lh_proc *proc_read_named(const char *proc_root, int pid, const char *name,
-                                const char *const *args)
+/* The process @pid when its comm is @name's, its arguments begin with @args, and it
+ * runs in our pid namespace (as far as can be told). */
+static lh_proc *proc_read_named(const char *proc_root, int pid, const proc_query *query)
 {
+    const char *name = query->name;
     proc_stat before = {NULL, 0, 0};
     g_auto(GStrv) argv = NULL;
     lh_proc *proc = NULL;
@@ -313,8 +336,8 @@ static lh_proc *proc_read_named(const char *proc_root, int pid, const char *name
         goto done;
     }
     argv = read_argv(proc_root, pid);
-    if (argv == NULL || !args_begin_with(argv, args)
-        || !still_the_same(proc_root, pid, &before)) {
+    if (argv == NULL || !args_begin_with(argv, query->args)
+        || !in_our_pid_ns(proc_root, pid, query) || !still_the_same(proc_root, pid, &before)) {
         goto done;
     }
     proc = g_new0(lh_proc, 1);
@@ -354,7 +377,7 @@ static GPtrArray *scan(const char *proc_root, const proc_query *query)
             continue; /* not a process: self, sys, meminfo ... */
         }
         proc = query->dirs != NULL ? proc_read(root, (int)pid, query->dirs, query->names)
-                                   : proc_read_named(root, (int)pid, query->name, query->args);
+                                   : proc_read_named(root, (int)pid, query);
         if (proc != NULL) {
             g_ptr_array_add(procs, proc);
         }
@@ -380,8 +403,12 @@ GPtrArray *lh_proc_find_named(const char *proc_root, const char *name,
                               const char *const *args)
 {
     proc_query query = {.name = name, .args = args};
+    GPtrArray *procs;
 
-    return scan(proc_root, &query);
+    query.pid_ns = pid_ns_of(root_or_default(proc_root), "self");
+    procs = scan(proc_root, &query);
+    g_free(query.pid_ns);
+    return procs;
 }
 
 gboolean lh_proc_alive(const char *proc_root, const lh_proc *proc)

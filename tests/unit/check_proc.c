@@ -502,6 +502,36 @@ START_TEST(named_in_a_fake_root)
 }
 END_TEST
 
+/* PROC/@pid/ns/pid, a symlink to @ns as the kernel shows it ("pid:[INODE]"). */
+static void fake_pid_ns(const char *proc, const char *pid, const char *ns)
+{
+    g_autofree char *dir = g_strdup_printf("%s/%s/ns", proc, pid);
+    g_autofree char *link = g_build_filename(dir, "pid", NULL);
+
+    ck_assert_int_eq(g_mkdir_with_parents(dir, 0755), 0);
+    ck_assert_int_eq(symlink(ns, link), 0);
+}
+
+/* From the host, /proc shows the processes of every container (and every node of the
+ * test lab) too: one in another pid namespace is not this node's. */
+START_TEST(named_only_in_our_pid_namespace)
+{
+    static const char *const lh_a[] = {"-h", "lhA", NULL};
+    g_autofree char *base = lh_test_tmpdir();
+    g_autofree char *proc = g_build_filename(base, "proc", NULL);
+
+    fake_process(proc, 6001, "jbs_spmd", 'S', "1", NULL, "jbs_spmd\0-h\0lhA\0", 16);
+    fake_process(proc, 6002, "jbs_spmd", 'S', "2", NULL, "jbs_spmd\0-h\0lhA\0", 16);
+    fake_process(proc, 6003, "jbs_spmd", 'S', "3", NULL, "jbs_spmd\0-h\0lhA\0", 16);
+    fake_pid_ns(proc, "6001", "pid:[4026531836]");
+    fake_pid_ns(proc, "6002", "pid:[4026532999]"); /* another namespace */
+    /* 6003: no namespace to read (not ours to see): taken as ours */
+    assert_named(proc, "jbs_spmd", lh_a, "6001 6002 6003"); /* our own unknown: all */
+    fake_pid_ns(proc, "self", "pid:[4026531836]");
+    assert_named(proc, "jbs_spmd", lh_a, "6001 6003");
+}
+END_TEST
+
 START_TEST(no_proc_root_no_processes)
 {
     g_autofree char *dir = lh_test_tmpdir();
@@ -531,6 +561,7 @@ int main(void)
     add_tcase(s, fake_root_names_and_liveness);
     add_tcase(s, named_real_processes);
     add_tcase(s, named_in_a_fake_root);
+    add_tcase(s, named_only_in_our_pid_namespace);
     add_tcase(s, no_proc_root_no_processes);
     return lh_test_run_suite(s);
 }
