@@ -151,7 +151,7 @@ W=(OCF_RESOURCE_INSTANCE=lhJ-ajs OCF_RESKEY_CRM_meta_on_node=nodeX)
 agent ajs3 start "${W[@]}"
 is "$rc" 0 "start under Pacemaker: running"
 spmd=$(emu_pids lhJ jajs_spmd)
-watchrec_is ajs3 lhJ-ajs nodeX "$(watchrec_line "$spmd" jajs_spmd)" \
+watchrec_names ajs3 lhJ-ajs nodeX "$(watchrec_line "$spmd" jajs_spmd)" \
     "... the record names the parent jajs_spmd alone (the emulator's pid, its start time), no jajs_schd"
 agent ajs3 stop "${W[@]}"
 is "$rc" 0 "stop under Pacemaker: success"

@@ -93,11 +93,11 @@ W=(OCF_RESOURCE_INSTANCE=lhA-base OCF_RESKEY_CRM_meta_on_node=nodeX)
 agent jp1base start "${W[@]}"
 is "$rc" 0 "start under Pacemaker: running"
 spmd=$(emu_pids lhA jbs_spmd)
-watchrec_is jp1base lhA-base nodeX "$(watchrec_line "$spmd" jbs_spmd)" \
+watchrec_names jp1base lhA-base nodeX "$(watchrec_line "$spmd" jbs_spmd)" \
     "... the record names node, resource and the parent jbs_spmd (the emulator's pid, its start time)"
 agent jp1base monitor "$MON" "${W[@]}"
 is "$rc" 0 "a monitor: running"
-watchrec_is jp1base lhA-base nodeX "$(watchrec_line "$spmd" jbs_spmd)" "... and the record stays"
+watchrec_names jp1base lhA-base nodeX "$(watchrec_line "$spmd" jbs_spmd)" "... and the record stays"
 agent jp1base stop "${W[@]}"
 is "$rc" 0 "stop under Pacemaker: success"
 watchrec_none jp1base lhA-base "... and the record is gone"

@@ -109,7 +109,7 @@ W=(OCF_RESOURCE_INSTANCE=lhI-im OCF_RESKEY_CRM_meta_on_node=nodeX)
 agent jp1im start "${W[@]}"
 is "$rc" 0 "start under Pacemaker: running"
 spmd=$(emu_pids lhI jco_spmd)
-watchrec_is jp1im lhI-im nodeX "$(watchrec_line "$spmd" jco_spmd)" \
+watchrec_names jp1im lhI-im nodeX "$(watchrec_line "$spmd" jco_spmd)" \
     "... the record names node, resource and the parent jco_spmd (the emulator's pid, its start time)"
 agent jp1im stop "${W[@]}"
 is "$rc" 0 "stop under Pacemaker: success"

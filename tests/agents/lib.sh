@@ -203,6 +203,23 @@ watchrec_is() { # watchrec_is AGENT RES NODE EXPECTED DESCRIPTION
         "agent $1;node $3;resource $2;$(printf '%s\n' "$4" | grep . | sort | tr '\n' ';')" "$5"
 }
 
+# ... names LINE among its proc lines, and every one of them a process named as LINE's.
+# For the JP1 products, found by name and logical host: a test file run from another
+# build at the same time has a parent of the same name and logical host on this node,
+# which the agent cannot tell from this world's and records too.
+watchrec_names() { # watchrec_names AGENT RES NODE LINE DESCRIPTION
+    local f procs
+    f=$(watchrec_path "$1" "$2")
+    if [ ! -f "$f" ]; then
+        ok 1 "$5"
+        echo "#   no record $f"
+        return
+    fi
+    procs=$(grep '^proc ' "$f")
+    is "$(grep -E '^(agent|resource|node) ' "$f" | sort | tr '\n' ';')$(printf '%s\n' "$procs" | grep -cxF -- "$4"):$(printf '%s\n' "$procs" | awk '{ print $4 }' | sort -u)" \
+        "agent $1;node $3;resource $2;1:${4##* }" "$5"
+}
+
 watchrec_none() { # watchrec_none AGENT RES DESCRIPTION
     [ ! -e "$(watchrec_path "$1" "$2")" ]
     ok $? "$3"
