@@ -202,8 +202,10 @@ ok $? "... the death is reported at start-up"
 agent watch stop
 agent watch start
 is "$rc" 0 "one more restart"
-wait_until logged "watching $HA_RSCTMP: 0 record(s)"
-is "$(reports lhW-e node1):$(reports lhW-a node1)" "1:1" "... and no failure is reported twice"
+# A claim at start-up is logged before the pidfile is written, so before start returns.
+is "$(grep -c -e "lhW-e on node1: sleep (pid $e) died: reporting" -e "lhW-a on node1: sleep (pid $a) died: reporting" "$HA_LOGFILE")" 2 \
+    "... and no failure is claimed twice"
+is "$(reports lhW-e node1):$(reports lhW-a node1)" "1:1" "... nor told to Pacemaker twice"
 
 # ---- the daemon killed ---------------------------------------------------------------
 dp=$(daemon_pid)

@@ -330,6 +330,39 @@ START_TEST(a_restarted_watcher_reports_nothing_twice)
 }
 END_TEST
 
+/* More events than the kernel queues (max_queued_events): the queue overflows, and a
+ * record written meanwhile, whose own event is lost, is found by reading the whole
+ * directory again. */
+START_TEST(an_overflowed_queue_is_a_rescan)
+{
+    fixture fx = {0};
+    g_autoptr(lh_proc) a = sleeper();
+    g_autofree char *limit_text = lh_test_read_file("/proc/sys/fs/inotify/max_queued_events");
+    guint64 limit = 0;
+    g_autofree char *x = NULL;
+    g_autofree char *y = NULL;
+
+    if (limit_text == NULL || !g_ascii_string_to_unsigned(g_strstrip(limit_text), 10, 1, 200000,
+                                                          &limit, NULL)) {
+        return; /* a limit too large to reach here: nothing to check */
+    }
+    fixture_init(&fx);
+    watcher_start(&fx);
+    x = g_build_filename(fx.dir, "junk-x", NULL);
+    y = g_build_filename(fx.dir, "junk-y", NULL);
+    lh_test_write_file(x, "", 0644);
+    for (guint64 i = 0; i <= limit / 2; i++) { /* two events a rename */
+        ck_assert_int_eq(rename((i % 2) ? y : x, (i % 2) ? x : y), 0);
+    }
+    g_free(write_record(fx.dir, "lhA-base", "node1", (const lh_proc *const[]){a, NULL}));
+    ck_assert(run_until(&fx, procs_held, 1));
+    ck_assert_uint_ge(stats_of(&fx).rescans, 1);
+    kill_now(a);
+    ck_assert(run_until(&fx, reports_at_least, 1));
+    fixture_release(&fx);
+}
+END_TEST
+
 START_TEST(other_files_are_ignored)
 {
     fixture fx = {0};
@@ -437,6 +470,7 @@ int main(void)
     add_tcase_timeout(s, a_rewritten_record_forgets_the_old_pids, 20);
     add_tcase_timeout(s, a_wrong_start_time_or_a_gone_pid_is_a_death, 20);
     add_tcase_timeout(s, a_restarted_watcher_reports_nothing_twice, 20);
+    add_tcase_timeout(s, an_overflowed_queue_is_a_rescan, 30);
     add_tcase(s, other_files_are_ignored);
     add_tcase_timeout(s, the_reporter_runs_crm_resource_fail, 20);
     add_tcase_timeout(s, a_hanging_report_is_killed, 20);
