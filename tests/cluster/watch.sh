@@ -61,8 +61,8 @@ series() { # series with|without
                 "$what the watcher, run $i: the new JP1/Base's jbs_spmd is recorded for the watcher again"
         fi
         if [ "$what" = with ]; then
-            is "$(since "$home" "$mark" | grep -c "Result of asyncmon operation for $BASE on $home: error")" 1 \
-                "$what the watcher, run $i: Pacemaker ran one failed operation for the kill (the report; no monitor failed)"
+            is "$(since "$home" "$mark" | grep -cE "Result of (asyncmon|monitor) operation for $BASE on $home: error")" 1 \
+                "$what the watcher, run $i: one failed operation of JP1/Base for the kill in $home's log (the report; no monitor failed too)"
         fi
         failcount_once "$what the watcher, run $i"
         lab_watch_cleanup "$BASE" "$home" "$LH" 30
