@@ -143,22 +143,17 @@ static void watchd_raise_nofile(void)
 }
 
 /* PID START_TIME, written whole (FILE.tmp, then rename): a reader never sees half. */
-static gboolean watchd_write_pidfile(const char *path)
+static gboolean watchd_write_pidfile(const char *path, GError **error)
 {
     guint64 start = 0;
     g_autofree char *text = NULL;
-    g_autoptr(GError) error = NULL;
 
     if (path == NULL) {
         return TRUE;
     }
     lh_proc_start_time(NULL, getpid(), &start);
     text = g_strdup_printf("%d %" G_GUINT64_FORMAT "\n", (int)getpid(), start);
-    if (!g_file_set_contents_full(path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &error)) {
-        qb_log(LOG_ERR, "cannot write the pidfile: %s", error->message);
-        return FALSE;
-    }
-    return TRUE;
+    return g_file_set_contents_full(path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
 }
 
 /* Removes the pidfile only while it still names this process. */
@@ -276,9 +271,10 @@ static int watchd_run(const watchd_options *o, int ready_fd)
     d.reporter = lh_reporter_new(d.loop, o->crm_resource, WATCHD_REPORT_TIMEOUT_MS,
                                  watchd_reported, &d);
     d.watcher = lh_watcher_new(d.loop, o->dir, lh_reporter_report, d.reporter, &error);
-    if (d.watcher == NULL || !watchd_write_pidfile(o->pidfile)) {
-        qb_log(LOG_ERR, "cannot watch: %s", error != NULL ? error->message : "no pidfile");
-        fprintf(stderr, "lhost-watchd: %s\n", error != NULL ? error->message : "no pidfile");
+    if (d.watcher == NULL || !watchd_write_pidfile(o->pidfile, &error)) {
+        /* stderr is still the starting agent's: it gives this as its exit reason */
+        qb_log(LOG_ERR, "cannot watch: %s", error->message);
+        fprintf(stderr, "lhost-watchd: %s\n", error->message);
         watchd_blackbox(o, "start failed");
         rc = 1;
         goto done;

@@ -98,6 +98,10 @@ like "$(reason)" "watchd" "... and the reason names it"
 agent watch validate-all OCF_RESKEY_pidfile=run/watchd.pid
 is "$rc" 6 "a relative pidfile is refused: OCF_ERR_CONFIGURED"
 
+# The agent is glib-only like the others: libqb is the daemon's alone.
+! { ldd "$AGENTS/watch" 2>/dev/null | grep -q libqb; } && ! grep -qa qb_log_init "$AGENTS/watch"
+ok $? "the watch agent does not load or contain libqb"
+
 # ---- start, monitor, stop ----------------------------------------------------------
 agent watch monitor "$PROBE"
 is "$rc" 7 "probe before start: not running"
