@@ -136,6 +136,10 @@ is "$(all_reports)" 1 "... and nothing else reported"
 ok $? "... the record is now RECORD.failed, for the admin"
 [ -s "$blackbox" ]
 ok $? "... and the blackbox was written to its file"
+# qb-blackbox prints it; without libqb's tools, its records keep the format and the
+# arguments of each line as text.
+grep -qa "died: failure reported to Pacemaker" "$blackbox" && grep -qa "lhW-a" "$blackbox"
+ok $? "... holding the report's log line and its resource"
 
 # ---- two processes of one record: one report -----------------------------------------
 sleeper
