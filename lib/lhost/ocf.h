@@ -185,8 +185,8 @@ struct lh_agent {
     gboolean promotable;
     /* The product processes whose death is a failure of this resource, as they run
      * now (lhost/watchrec.h): a GPtrArray of lh_proc * (lhost/proc.h), empty when
-     * none is found. lh_agent_main() calls it after a successful start, promote,
-     * demote or notify under Pacemaker, and the watcher (ocf:lhost:watch) reports
+     * none is found. lh_agent_main() calls it after any successful action but a
+     * stop (and a monitor) under Pacemaker, and the watcher (ocf:lhost:watch) reports
      * their death at once. NULL: nothing to watch. */
     GPtrArray *(*watched)(lh_op *op, const void *config);
 };

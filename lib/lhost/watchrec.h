@@ -17,8 +17,10 @@
  * but a monitor runs on the resource: lh_agent_main() removes it *before* any other
  * action acts (so a planned stop, demote or kill is never reported as a failure) and
  * writes it again, whole (written then renamed: a reader never sees half of one),
- * once a start, promote, demote or notify has succeeded under Pacemaker. By hand
- * (no OCF_RESKEY_CRM_meta_on_node) nothing is recorded: there is no cluster to tell.
+ * once any action but a stop has succeeded under Pacemaker. By hand (no
+ * OCF_RESKEY_CRM_meta_on_node) a start records nothing: there is no cluster to tell;
+ * but an action by hand on a resource that had a record (an admin's quiesce) gives
+ * it back, for the node it named.
  *
  * The watcher, when a recorded process dies, claims the failure with
  * lh_watchrec_claim(): it re-reads the record, and only when it still names that very
@@ -71,10 +73,12 @@ void lh_watchrec_remove(const char *path);
 gboolean lh_watchrec_claim(const char *path, int pid, guint64 start_time);
 
 /* lh_agent_main()'s side, around an action of @agent on @resource. Before: removes
- * the record (for every action but monitor, meta-data and validate-all). After a
- * success, under Pacemaker (@node not NULL): records @procs (lh_proc *), or nothing
- * when @procs is empty. */
-void lh_watchrec_before_action(const char *agent, const char *resource);
+ * the record (for every action but monitor, meta-data and validate-all), and returns
+ * the node it named (NULL: there was none), so that an action by hand that changes
+ * nothing (iws quiesce) can give the record back. After a success, when @node is
+ * known (Pacemaker's, else the record's from before): records @procs (lh_proc *),
+ * or nothing when @procs is empty. */
+char *lh_watchrec_before_action(const char *agent, const char *resource);
 void lh_watchrec_after_action(const char *agent, const char *resource, const char *node,
                               GPtrArray *procs);
 

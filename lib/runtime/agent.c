@@ -226,16 +226,20 @@ static gboolean changes_processes(const lh_op *op, const lh_action *action)
     return op->agent->watched != NULL && action != NULL && strcmp(op->action, "monitor") != 0;
 }
 
-/* ... and written again once an action that leaves the resource running succeeded,
- * under Pacemaker only (by hand there is no cluster to tell of a failure). */
-static void record_watched(lh_op *op, const void *config, const lh_result *result)
+/* ... and written again once any action but a stop succeeded, for the node Pacemaker
+ * names, else (by hand) the node of the record the action removed: a start by hand
+ * has no cluster to tell, but an admin's quiesce must not end the watching. */
+static void record_watched(lh_op *op, const void *config, const lh_result *result,
+                           const char *node_before)
 {
-    static const char *const running_after[] = {"start", "promote", "demote", "notify", NULL};
     const char *node = getenv("OCF_RESKEY_CRM_meta_on_node");
     GPtrArray *procs;
 
+    if (node == NULL || *node == '\0') {
+        node = node_before;
+    }
     if (result->code != LH_OCF_SUCCESS || node == NULL || *node == '\0' ||
-        !g_strv_contains(running_after, op->action)) {
+        strcmp(op->action, "stop") == 0) {
         return;
     }
     procs = op->agent->watched(op, config);
@@ -254,9 +258,10 @@ static lh_result run_action(lh_op *op, const lh_action *action, GHashTable *over
     gboolean validate = action == NULL ? g_strcmp0(getenv("OCF_CHECK_LEVEL"), "0") != 0
                                        : strcmp(op->action, "start") == 0;
     lh_result result = LH_RESULT_OK;
+    g_autofree char *watched_node = NULL;
 
     if (changes_processes(op, action)) {
-        lh_watchrec_before_action(op->agent->name, op->resource);
+        watched_node = lh_watchrec_before_action(op->agent->name, op->resource);
     }
     if (!lh_params_parse(op->agent->params, op->agent->n_params, overrides, config, &problems)) {
         return reject_parameters(op, problems);
@@ -268,7 +273,7 @@ static lh_result run_action(lh_op *op, const lh_action *action, GHashTable *over
         lh_result_clear(&result);
         result = action->run(op, config);
         if (changes_processes(op, action)) {
-            record_watched(op, config, &result);
+            record_watched(op, config, &result, watched_node);
         }
     }
     return result;

@@ -213,11 +213,18 @@ gboolean lh_watchrec_claim(const char *path, int pid, guint64 start_time)
     return rename(path, failed) == 0;
 }
 
-void lh_watchrec_before_action(const char *agent, const char *resource)
+char *lh_watchrec_before_action(const char *agent, const char *resource)
 {
     g_autofree char *path = lh_watchrec_path(NULL, agent, resource);
+    lh_watchrec *rec = lh_watchrec_read(path, NULL);
+    char *node = NULL;
 
+    if (rec != NULL) {
+        node = g_strdup(rec->node);
+        lh_watchrec_free(rec);
+    }
     lh_watchrec_remove(path);
+    return node;
 }
 
 void lh_watchrec_after_action(const char *agent, const char *resource, const char *node,

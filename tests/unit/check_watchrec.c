@@ -4,7 +4,8 @@
  * (once, and never for a record an action removed or rewrote), and the runtime's side
  * through lh_agent_main() in the test's own process (each test is a fork): a small
  * agent whose "product" is a real child process; the record appears after a start
- * under Pacemaker only, is gone before a stop's action runs, and a monitor leaves it.
+ * under Pacemaker only, is gone before a stop's action runs, a monitor leaves it, and
+ * an admin's action by hand gives it back.
  */
 #include "config.h"
 
@@ -235,6 +236,7 @@ static const lh_action demo_actions[] = {
     {"start", demo_start, 20, 0},
     {"stop", demo_stop, 20, 0},
     {"monitor", demo_monitor, 20, 10},
+    {"quiesce", demo_monitor, 20, 0}, /* an admin's action that changes no process */
     {NULL, NULL, 0, 0},
 };
 
@@ -312,6 +314,31 @@ START_TEST(agent_by_hand_records_nothing)
 }
 END_TEST
 
+/* An admin's action by hand on a watched resource removes the record while it runs
+ * and gives it back, for the node it named, once it succeeded. */
+START_TEST(agent_by_hand_keeps_the_watching)
+{
+    g_autofree char *dir = lh_test_tmpdir();
+    g_autofree char *path = NULL;
+    g_autoptr(lh_watchrec) rec = NULL;
+
+    demo_env(dir);
+    path = demo_record();
+    ck_assert_int_eq(run_demo("start"), 0);
+    ck_assert(g_file_test(path, G_FILE_TEST_EXISTS));
+    g_unsetenv("OCF_RESKEY_CRM_meta_on_node");
+    ck_assert_int_eq(run_demo("quiesce"), 0);
+    rec = lh_watchrec_read(path, NULL);
+    ck_assert_ptr_nonnull(rec);
+    ck_assert_str_eq(rec->node, "node1");
+    ck_assert_uint_eq(rec->procs->len, 1);
+    ck_assert_int_eq(run_demo("stop"), 0); /* by hand too: gone */
+    ck_assert(!g_file_test(path, G_FILE_TEST_EXISTS));
+    kill(product, SIGKILL);
+    waitpid(product, NULL, 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("watchrec");
@@ -325,5 +352,6 @@ int main(void)
     add_tcase(s, after_action_records_under_pacemaker_only);
     add_tcase(s, agent_records_after_start_and_removes_before_stop);
     add_tcase(s, agent_by_hand_records_nothing);
+    add_tcase(s, agent_by_hand_keeps_the_watching);
     return lh_test_run_suite(s);
 }
