@@ -169,7 +169,7 @@ static void watchd_remove_pidfile(const char *path)
 }
 
 static void watchd_reported(const lh_watcher_failure *f, const char *how, int exit_code,
-                            void *data)
+                            const char *output, void *data)
 {
     watchd *d = data;
 
@@ -178,8 +178,9 @@ static void watchd_reported(const lh_watcher_failure *f, const char *how, int ex
                "(crm_resource exit code 0)", f->resource, f->node, f->proc_name, f->pid);
     } else {
         qb_log(LOG_ERR, "%s on %s: %s (pid %d) died: reporting the failure to Pacemaker "
-               "failed: crm_resource %s (exit code %d); the next monitor will find it",
-               f->resource, f->node, f->proc_name, f->pid, how, exit_code);
+               "failed: crm_resource %s (exit code %d)%s%s; the next monitor will find it",
+               f->resource, f->node, f->proc_name, f->pid, how, exit_code,
+               *output != '\0' ? ": " : "", output);
     }
     watchd_blackbox(d->opt, "failure reported");
 }

@@ -73,9 +73,11 @@ gboolean lh_watcher_failed(const lh_watcher *watcher);
 /* ---- the reporter ------------------------------------------------------------ */
 
 /* How one report ended: @exit_code is the tool's when @how is "exited", else -1;
- * @how is "exited", "killed by signal N", "timed out" or "could not start: ...". */
+ * @how is "exited", "killed by signal N", "timed out" or "could not start: ...";
+ * @output is what the tool wrote on stdout and stderr (its first 512 bytes, on one
+ * line, "" when nothing). */
 typedef void (*lh_reporter_done_fn)(const lh_watcher_failure *failure, const char *how,
-                                    int exit_code, void *data);
+                                    int exit_code, const char *output, void *data);
 
 typedef struct lh_reporter lh_reporter;
 

@@ -21,6 +21,8 @@
 #include <lhost/watcher.h>
 
 
+/* What is kept of the tool's output, for the log. */
+#define LH_REPORTER_OUTPUT_MAX 512
 /* How long a stopping watcher lets reports under way finish. */
 #define LH_REPORTER_DRAIN_MS G_GINT64_CONSTANT(3000)
 
@@ -39,6 +41,7 @@ typedef struct report_run {
     pid_t pid;
     int pidfd;
     qb_loop_timer_handle timer;
+    int out_fd; /* the read end of the tool's stdout and stderr, -1 when none */
     gboolean timed_out;
     char *record, *agent, *resource, *node, *proc_name;
     int proc_pid;
@@ -63,6 +66,7 @@ static report_run *run_new(lh_reporter *r, const lh_watcher_failure *f)
 
     run->reporter = r;
     run->pidfd = -1;
+    run->out_fd = -1;
     run->record = g_strdup(f->record);
     run->agent = g_strdup(f->agent);
     run->resource = g_strdup(f->resource);
@@ -75,6 +79,9 @@ static report_run *run_new(lh_reporter *r, const lh_watcher_failure *f)
 
 static void run_free(report_run *run)
 {
+    if (run->out_fd >= 0) {
+        close(run->out_fd);
+    }
     g_free(run->record);
     g_free(run->agent);
     g_free(run->resource);
@@ -83,15 +90,28 @@ static void run_free(report_run *run)
     g_free(run);
 }
 
+/* What the tool said, once it ended: what the pipe holds, at most LH_REPORTER_OUTPUT_MAX
+ * bytes, on one line. The pipe is read only then: crm_resource --fail says a line or
+ * two, far below the pipe's capacity, so it never waits for a reader. */
+static char *run_output(report_run *run)
+{
+    char buf[LH_REPORTER_OUTPUT_MAX + 1];
+    ssize_t n = run->out_fd >= 0 ? read(run->out_fd, buf, LH_REPORTER_OUTPUT_MAX) : -1;
+
+    buf[n > 0 ? n : 0] = '\0';
+    return g_strstrip(g_strdelimit(g_strdup(buf), "\r\n\t", ' '));
+}
+
 static void run_finish(report_run *run, const char *how, int exit_code)
 {
     lh_reporter *r = run->reporter;
     lh_watcher_failure f = {run->record,    run->agent,    run->resource, run->node,
                             run->proc_name, run->proc_pid, run->start_time};
+    g_autofree char *output = run_output(run);
 
     r->running = g_list_remove(r->running, run);
     if (r->done != NULL) {
-        r->done(&f, how, exit_code, r->data);
+        r->done(&f, how, exit_code, output, r->data);
     }
     run_free(run);
 }
@@ -129,20 +149,25 @@ static void run_timeout(void *data)
     kill(-run->pid, SIGKILL); /* its group: what it started goes with it */
 }
 
-/* The child: stdin from /dev/null, the daemon's stdout and stderr, no other
- * descriptor, default signal handling (the loop's handlers are ours, not its), a
- * process group of its own. */
-static int spawn_tool(char **argv, pid_t *pid)
+/* The child: stdin from /dev/null, stdout and stderr to a pipe read once it ended
+ * (@out_fd), no other descriptor, default signal handling (the loop's handlers are
+ * ours, not its), a process group of its own. */
+static int spawn_tool(char **argv, pid_t *pid, int *out_fd)
 {
     posix_spawn_file_actions_t actions;
     posix_spawnattr_t attr;
     sigset_t none, all;
-    int rc;
+    int rc, fds[2];
 
+    if (pipe2(fds, O_CLOEXEC) != 0) {
+        return errno;
+    }
     sigemptyset(&none);
     sigfillset(&all);
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], STDERR_FILENO);
     posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
     posix_spawnattr_init(&attr);
     posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
@@ -153,6 +178,9 @@ static int spawn_tool(char **argv, pid_t *pid)
     rc = posix_spawn(pid, argv[0], &actions, &attr, argv, environ);
     posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&actions);
+    close(fds[1]);
+    fcntl(fds[0], F_SETFL, O_NONBLOCK);
+    *out_fd = fds[0];
     return rc;
 }
 
@@ -181,7 +209,7 @@ void lh_reporter_report(const lh_watcher_failure *failure, void *reporter)
     lh_reporter *r = reporter;
     g_auto(GStrv) argv = lh_reporter_argv(r->crm_resource, failure);
     report_run *run = run_new(r, failure);
-    int rc = spawn_tool(argv, &run->pid);
+    int rc = spawn_tool(argv, &run->pid, &run->out_fd);
 
     r->running = g_list_prepend(r->running, run);
     if (rc != 0) {

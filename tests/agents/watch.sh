@@ -268,6 +268,28 @@ is "$?" 0 "... SIGTERM: exit status 0"
 ok $? "... and the pidfile is removed"
 grep -q "watching $world/rec3" "$world/fg.err"
 ok $? "... it logged to stderr"
+# crm_resource failing: the log says so, with its exit code and what it said.
+fail_crm="$world/failing-crm_resource"
+printf '#!/bin/sh\necho "Error performing operation: No such object" >&2\nexit 105\n' >"$fail_crm"
+chmod +x "$fail_crm"
+"$WATCHD" --foreground --dir "$world/rec4" --crm-resource "$fail_crm" --pidfile "$world/fg4.pid" \
+    --blackbox "$world/fg4.bb" >/dev/null 2>"$world/fg4.err" &
+fg=$!
+wait_until test -s "$world/fg4.pid"
+sleeper
+f=$(watchrec_path test lhW-f)
+f=$world/rec4/${f##*/}
+{ echo "# lhost watch record 1"; echo "agent test"; echo "resource lhW-f"; echo "node node1"
+    watchrec_line "$spid" sleep; } >"$f.tmp"
+mv "$f.tmp" "$f"
+wait_until grep -q "lhW-f on node1: watching" "$world/fg4.err"
+kill_and_wait "$spid"
+wait_until grep -q "reporting the failure to Pacemaker failed" "$world/fg4.err"
+like "$(grep "reporting the failure to Pacemaker failed" "$world/fg4.err")" \
+    "lhW-f on node1: sleep \(pid $spid\) died: .*exit code 105\): Error performing operation: No such object; the next monitor" \
+    "crm_resource failing: logged with its exit code and its message"
+kill -TERM "$fg"
+wait "$fg"
 "$WATCHD" --no-such-option 2>/dev/null
 is "$?" 2 "a bad option: exit status 2"
 

@@ -390,16 +390,18 @@ typedef struct done_record {
     qb_loop_t *loop;
     char *how;
     int exit_code;
+    char *output;
 } done_record;
 
 static void reporter_done(const lh_watcher_failure *f, const char *how, int exit_code,
-                          void *data)
+                          const char *output, void *data)
 {
     done_record *d = data;
 
     (void)f;
     d->how = g_strdup(how);
     d->exit_code = exit_code;
+    d->output = g_strdup(output);
     qb_loop_stop(d->loop);
 }
 
@@ -422,6 +424,8 @@ START_TEST(the_reporter_runs_crm_resource_fail)
     g_autofree char *dir = lh_test_tmpdir();
     g_autofree char *out = g_build_filename(dir, "argv", NULL);
     g_autofree char *body = g_strdup_printf("for a; do printf '[%%s]' \"$a\"; done >'%s'\n"
+                                            "echo 'Error: no such resource' >&2\n"
+                                            "echo 'second line'\n"
                                             "exit 3\n", out);
     g_autofree char *tool = lh_test_write_script(dir, "crm_resource", body);
     g_autofree char *got = NULL;
@@ -432,7 +436,9 @@ START_TEST(the_reporter_runs_crm_resource_fail)
     ck_assert_int_eq(d.exit_code, 3);
     got = lh_test_read_file(out);
     ck_assert_str_eq(got, "[--fail][--resource][lhA base][--node][node-1]");
+    ck_assert_str_eq(d.output, "Error: no such resource second line");
     g_free(d.how);
+    g_free(d.output);
 }
 END_TEST
 
@@ -446,6 +452,7 @@ START_TEST(a_hanging_report_is_killed)
     ck_assert_str_eq(d.how, "timed out after 200 ms");
     ck_assert_int_eq(d.exit_code, -1);
     g_free(d.how);
+    g_free(d.output);
 }
 END_TEST
 
@@ -456,6 +463,7 @@ START_TEST(a_missing_tool_is_said)
     report_with("/nonexistent/crm_resource", 1000, &d);
     ck_assert_msg(g_str_has_prefix(d.how, "could not start"), "%s", d.how);
     g_free(d.how);
+    g_free(d.output);
 }
 END_TEST
 
