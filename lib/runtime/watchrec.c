@@ -61,7 +61,7 @@ gboolean lh_watchrec_is_record_name(const char *name)
 /* A value on one line: a newline would make the record lie. */
 static char *one_line(const char *text)
 {
-    return g_strdelimit(g_strdup(text != NULL ? text : ""), "\n\r", '_');
+    return g_strdelimit(g_strdup(text != NULL ? text : ""), "\n", '_');
 }
 
 static char *format_record(const lh_watchrec *rec)
