@@ -47,6 +47,7 @@ clean() {
     ajs3) params=("${ajs_params[@]}") ;;
     iws) params=("${iws_params[@]}") ;;
     ctmplex) params=("${ctm_params[@]}") ;;
+    watch) params=("${watch_params[@]}") ;;
     esac
     rm -f "$world"/vg.*
     agent "$name" "$action" "${params[@]}" "$@"
@@ -202,6 +203,20 @@ ctm promote 0
 ctm stop 0
 ctm stop 0 # already stopped
 ctm_plain 2 stop
+
+# ---- watch: the watcher's agent (the daemon it starts runs outside memcheck, which
+# does not know pidfd_open; the sanitized build covers it) ---------------------------
+watch_params=(OCF_RESKEY_watchd="$top_builddir/agents/lhost-watchd"
+    OCF_RESKEY_crm_resource="$top_srcdir/tests/agents/fakes/watch-crm_resource"
+    OCF_RESKEY_pidfile="$world/watchd.pid" OCF_RESKEY_blackbox="$world/watchd.blackbox"
+    OCF_RESKEY_record_dir="$world/records")
+mkdir -p "$world/records"
+for step in "meta-data 0" "validate-all 0" "monitor 7 $PROBE" "start 0" "monitor 0 $MON" \
+    "start 0" "stop 0" "stop 0" "monitor 7 $MON"; do
+    read -r action expected extra <<<"$step"
+    clean watch "$action" "$expected" ${extra:+"$extra"}
+done
+clean watch validate-all 5 OCF_RESKEY_watchd=/nonexistent/lhost-watchd
 
 # ---- the lhost command: a definition of Dummy members, from check to stop ----------
 AGENTS="$top_builddir/agents" # where the lhost command is built
