@@ -147,19 +147,7 @@ is "$rc" 7 "monitor after stop: not running"
 # Under Pacemaker a start records the parent jajs_spmd of the logical host, and never
 # a jajs_schd: a scheduler service restarts itself with a new pid (PRODUCTS.md,
 # AJSJ0121), which must never be reported as a failure. A stop removes the record.
-W=(OCF_RESOURCE_INSTANCE=lhJ-ajs OCF_RESKEY_CRM_meta_on_node=nodeX)
-agent ajs3 start "${W[@]}"
-is "$rc" 0 "start under Pacemaker: running"
-spmd=$(emu_pids lhJ jajs_spmd)
-watchrec_names ajs3 lhJ-ajs nodeX "$(watchrec_line "$spmd" jajs_spmd)" \
-    "... the record names the parent jajs_spmd alone (the emulator's pid, its start time), no jajs_schd"
-agent ajs3 stop "${W[@]}"
-is "$rc" 0 "stop under Pacemaker: success"
-watchrec_none ajs3 lhJ-ajs "... and the record is gone"
-agent ajs3 start OCF_RESOURCE_INSTANCE=lhJ-ajs
-is "$rc" 0 "start by hand (no CRM_meta_on_node): running"
-watchrec_none ajs3 lhJ-ajs "... and nothing is recorded"
-agent ajs3 stop OCF_RESOURCE_INSTANCE=lhJ-ajs
+jp1_watchrec_life ajs3 lhJ lhJ-ajs jajs_spmd
 
 # ---- the scheduler service restarts itself, with a new pid ---------------------------------
 mkdir -p "$JP1EMU_ROOT/inject/lhJ"

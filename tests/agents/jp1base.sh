@@ -89,22 +89,7 @@ is "$rc" 7 "monitor after stop: not running"
 # ---- the watcher's record (issue 18) ------------------------------------------------
 # Under Pacemaker (CRM_meta_on_node set) a start records the parent jbs_spmd of the
 # logical host, with its start time; a stop removes the record before it acts.
-W=(OCF_RESOURCE_INSTANCE=lhA-base OCF_RESKEY_CRM_meta_on_node=nodeX)
-agent jp1base start "${W[@]}"
-is "$rc" 0 "start under Pacemaker: running"
-spmd=$(emu_pids lhA jbs_spmd)
-watchrec_names jp1base lhA-base nodeX "$(watchrec_line "$spmd" jbs_spmd)" \
-    "... the record names node, resource and the parent jbs_spmd (the emulator's pid, its start time)"
-agent jp1base monitor "$MON" "${W[@]}"
-is "$rc" 0 "a monitor: running"
-watchrec_names jp1base lhA-base nodeX "$(watchrec_line "$spmd" jbs_spmd)" "... and the record stays"
-agent jp1base stop "${W[@]}"
-is "$rc" 0 "stop under Pacemaker: success"
-watchrec_none jp1base lhA-base "... and the record is gone"
-agent jp1base start OCF_RESOURCE_INSTANCE=lhA-base
-is "$rc" 0 "start by hand (no CRM_meta_on_node): running"
-watchrec_none jp1base lhA-base "... and nothing is recorded: no cluster to tell"
-agent jp1base stop OCF_RESOURCE_INSTANCE=lhA-base
+jp1_watchrec_life jp1base lhA lhA-base jbs_spmd
 
 # ---- every status code, in probe and recurring monitor ----------------------------
 # rc -> expected OCF code (PRODUCTS.md: 0 running, 1 error, 4 partial, 8 stopped;

@@ -105,19 +105,7 @@ clear_injections lhI
 # ---- the watcher's record (issue 18) ------------------------------------------------
 # Under Pacemaker a start records the parent jco_spmd of the logical host (not
 # JP1/Base's jbs_spmd, not the children), with its start time; a stop removes it.
-W=(OCF_RESOURCE_INSTANCE=lhI-im OCF_RESKEY_CRM_meta_on_node=nodeX)
-agent jp1im start "${W[@]}"
-is "$rc" 0 "start under Pacemaker: running"
-spmd=$(emu_pids lhI jco_spmd)
-watchrec_names jp1im lhI-im nodeX "$(watchrec_line "$spmd" jco_spmd)" \
-    "... the record names node, resource and the parent jco_spmd (the emulator's pid, its start time)"
-agent jp1im stop "${W[@]}"
-is "$rc" 0 "stop under Pacemaker: success"
-watchrec_none jp1im lhI-im "... and the record is gone"
-agent jp1im start OCF_RESOURCE_INSTANCE=lhI-im
-is "$rc" 0 "start by hand (no CRM_meta_on_node): running"
-watchrec_none jp1im lhI-im "... and nothing is recorded"
-agent jp1im stop OCF_RESOURCE_INSTANCE=lhI-im
+jp1_watchrec_life jp1im lhI lhI-im jco_spmd
 
 # ---- jco_spmd_status: every code, probe and recurring monitor ------------------------
 for ctx in "$PROBE" "$MON"; do

@@ -225,5 +225,28 @@ watchrec_none() { # watchrec_none AGENT RES DESCRIPTION
     ok $? "$3"
 }
 
+# A JP1 agent's record through a life (each agent's parameters in $agent_env): under
+# Pacemaker a start records PARENT of LHOST alone (the emulator's pid, its start
+# time), a monitor leaves the record, a stop removes it; a start by hand records
+# nothing (no cluster to tell).
+jp1_watchrec_life() { # jp1_watchrec_life AGENT LHOST RES PARENT
+    local W=(OCF_RESOURCE_INSTANCE="$3" OCF_RESKEY_CRM_meta_on_node=nodeX) line
+    agent "$1" start "${W[@]}"
+    is "$rc" 0 "start under Pacemaker: running"
+    line=$(watchrec_line "$(emu_pids "$2" "$4")" "$4")
+    watchrec_names "$1" "$3" nodeX "$line" \
+        "... the record names node, resource and the parent $4 alone (the emulator's pid, its start time)"
+    agent "$1" monitor OCF_RESKEY_CRM_meta_interval=10000 "${W[@]}"
+    is "$rc" 0 "a monitor: running"
+    watchrec_names "$1" "$3" nodeX "$line" "... and the record stays"
+    agent "$1" stop "${W[@]}"
+    is "$rc" 0 "stop under Pacemaker: success"
+    watchrec_none "$1" "$3" "... and the record is gone"
+    agent "$1" start OCF_RESOURCE_INSTANCE="$3"
+    is "$rc" 0 "start by hand (no CRM_meta_on_node): running"
+    watchrec_none "$1" "$3" "... and nothing is recorded: no cluster to tell"
+    agent "$1" stop OCF_RESOURCE_INSTANCE="$3"
+}
+
 # The exit reason the agent gave (empty when none).
 reason() { printf '%s\n' "$err" | sed -n 's/^ocf-exit-reason://p' | tail -1; }

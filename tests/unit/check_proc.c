@@ -54,28 +54,6 @@ static char *exe_of(pid_t pid)
     return g_file_read_link(link, NULL);
 }
 
-/* Runs @path with argv[1] @arg; returns once the child runs it (exec done). */
-static pid_t spawn(const char *path, const char *arg)
-{
-    gint64 until = lh_test_now_ms() + 5000;
-    pid_t pid = fork();
-
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        execl(path, "netman", arg, (char *)NULL);
-        _exit(127);
-    }
-    for (;;) {
-        g_autofree char *exe = exe_of(pid);
-
-        if (exe != NULL && strcmp(exe, path) == 0) {
-            return pid;
-        }
-        ck_assert_msg(lh_test_now_ms() < until, "%s did not start", path);
-        g_usleep(5 * 1000);
-    }
-}
-
 /* Runs @path with @argv (argv[0] included); returns once the child runs it. */
 static pid_t spawn_argv(const char *path, const char *const *argv)
 {
@@ -96,6 +74,14 @@ static pid_t spawn_argv(const char *path, const char *const *argv)
         ck_assert_msg(lh_test_now_ms() < until, "%s did not start", path);
         g_usleep(5 * 1000);
     }
+}
+
+/* Runs @path with argv[1] @arg; returns once the child runs it (exec done). */
+static pid_t spawn(const char *path, const char *arg)
+{
+    const char *const argv[] = {"netman", arg, NULL};
+
+    return spawn_argv(path, argv);
 }
 
 /* Waits for the child @pid; its wait status. */
