@@ -603,7 +603,7 @@ static const char ctm_man_notes[] =
     "then ends this installation's monitor process (by executable path) if it outlives it; "
     "it fails only if the monitor survives SIGKILL.\n"
     ".SH WATCHER\n"
-    "Under Pacemaker, a successful start, promote, demote or notify records this "
+    "Under Pacemaker, every successful action but a stop records this "
     "installation's monitor process (p_ctmsu) for the watcher (\\fBocf:lhost:watch\\fR), "
     "which reports its death at once. Nothing is recorded while its end is planned: a "
     "Local held down by the Global's order (the monitor that obeys the order removes the "

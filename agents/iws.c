@@ -779,7 +779,7 @@ static const char iws_man_notes[] =
     "are left to finish, as IWS leaves them. A stop fails only when something survives "
     "SIGKILL.\n"
     ".SH WATCHER\n"
-    "Under Pacemaker, a successful start, promote, demote or notify records for the "
+    "Under Pacemaker, every successful action but a stop records for the "
     "watcher (\\fBocf:lhost:watch\\fR) the processes whose death the monitor calls a "
     "failure: netman, mailman, batchman and jobman (never a writer); netman alone for a "
     "master held with stop;wait and for an old master waiting for its recovered plan. A "
