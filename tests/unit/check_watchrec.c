@@ -153,12 +153,17 @@ START_TEST(a_removed_record_is_no_failure)
 {
     g_autofree char *dir = lh_test_tmpdir();
     g_autofree char *path = record_in(dir);
+    g_autofree char *node = NULL;
+    g_autofree char *none = NULL;
 
     write_two_procs(path);
     g_setenv("HA_RSCTMP", dir, TRUE);
-    lh_watchrec_before_action("jp1base", "lhA-base");
+    node = lh_watchrec_before_action("jp1base", "lhA-base");
+    ck_assert_str_eq(node, "node1"); /* the node it named, for an action by hand */
     ck_assert(!g_file_test(path, G_FILE_TEST_EXISTS));
     ck_assert(!lh_watchrec_claim(path, 4242, 1234567));
+    none = lh_watchrec_before_action("jp1base", "lhA-base");
+    ck_assert_ptr_null(none);
 }
 END_TEST
 
