@@ -76,9 +76,9 @@ since() { tail -n +"$(($2 + 1))" "$(lab_pacemaker_log "$1")"; }
 # JP1/Base's fail count on $home must be 1 after one kill. Pacemaker 2.1.5 counts one
 # crm_resource --fail once or twice: the node writes the failure as the operation's
 # last_0 and last_failure_0 in one CIB update, and its DC takes each for a failure
-# "initiated outside of the cluster" (the controller upstream keeps a set of the
-# outside events of an update, controld_te_events.c's outside_events, so that one is
-# counted once). A 2 with that evidence in the DC's log (two counts of one event, one
+# "initiated outside of the cluster" (fixed in Pacemaker 2.1.6, ClusterLabs/pacemaker
+# pull request 2947: the controller keeps the outside events of one update in a set,
+# so that one is counted once). A 2 with that evidence in the DC's log (two counts of one event, one
 # call id) is a known defect of Pacemaker, marked TODO; any other count fails.
 failcount_once() { # failcount_once DESCRIPTION (after lab_mark_logs)
     local fc dc log counted events todo=""
