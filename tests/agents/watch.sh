@@ -11,7 +11,8 @@
 . "$(dirname "$0")/lib.sh"
 
 WATCHD="$top_builddir/agents/lhost-watchd"
-CRM="$top_srcdir/tests/agents/fakes/watch-crm_resource"
+# A path parameter may hold no "..": distcheck's top_srcdir (../..) is resolved first.
+CRM="$(cd "$top_srcdir/tests/agents/fakes" && pwd)/watch-crm_resource"
 [ -x "$WATCHD" ] || skip_all "no lhost-watchd in $top_builddir/agents"
 
 emu_world lhW

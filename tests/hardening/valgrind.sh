@@ -207,7 +207,7 @@ ctm_plain 2 stop
 # ---- watch: the watcher's agent (the daemon it starts runs outside memcheck, which
 # does not know pidfd_open; the sanitized build covers it) ---------------------------
 watch_params=(OCF_RESKEY_watchd="$top_builddir/agents/lhost-watchd"
-    OCF_RESKEY_crm_resource="$top_srcdir/tests/agents/fakes/watch-crm_resource"
+    OCF_RESKEY_crm_resource="$(cd "$top_srcdir/tests/agents/fakes" && pwd)/watch-crm_resource"
     OCF_RESKEY_pidfile="$world/watchd.pid" OCF_RESKEY_blackbox="$world/watchd.blackbox"
     OCF_RESKEY_record_dir="$world/records")
 mkdir -p "$world/records"
